@@ -1,0 +1,78 @@
+"""create_app(): the web application with its middleware, error handlers and routers."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+import sentry_sdk
+from fastapi import FastAPI
+from fastapi.middleware.cors import CORSMiddleware
+from fastapi.middleware.gzip import GZipMiddleware
+from fastapi.responses import RedirectResponse
+from fastapi_offline import FastAPIOffline
+
+from viewfinder import worker
+from viewfinder.kit.errors import install_error_handlers
+from viewfinder.kit.logging import configure_logging
+from viewfinder.kit.resources import Resources
+from viewfinder.kit.storage import media_router
+from viewfinder.kit.web import BodySizeLimitMiddleware, RequestContextMiddleware, SecurityHeadersMiddleware
+from viewfinder.ops.api import router as ops_router
+from viewfinder.settings import Settings, get_settings
+
+API_PREFIX = "/api/v1"
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or get_settings()
+    configure_logging(settings.log_level, settings.log_format)
+    if settings.sentry_dsn:
+        sentry_sdk.init(dsn=settings.sentry_dsn.get_secret_value(), send_default_pii=False)
+    worker.configure(settings)
+    resources = Resources(settings)
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        yield
+        await resources.aclose()
+
+    # The API docs' scripts are served by the install itself: a self-hosted product must work offline.
+    app = FastAPIOffline(
+        title="Viewfinder",
+        version=_version(),
+        summary="Publishing, insights, UGC and engagement for teams that run social accounts.",
+        lifespan=lifespan,
+    )
+    app.state.resources = resources
+    install_error_handlers(app)
+
+    # Added innermost first: the request context wraps everything, so every answer is logged and counted.
+    app.add_middleware(GZipMiddleware, minimum_size=1024)
+    if settings.cors_origins:
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=settings.cors_origins,
+            allow_credentials=True,
+            allow_methods=["*"],
+            allow_headers=["*"],
+            expose_headers=["X-Request-ID"],
+        )
+    app.add_middleware(BodySizeLimitMiddleware, max_bytes=settings.max_request_bytes)
+    app.add_middleware(SecurityHeadersMiddleware, hsts=settings.base_url.scheme == "https")
+    app.add_middleware(RequestContextMiddleware)
+
+    app.include_router(ops_router)
+    app.include_router(media_router)
+
+    @app.get("/", include_in_schema=False)
+    async def home() -> RedirectResponse:
+        return RedirectResponse("/docs")
+
+    return app
+
+
+def _version() -> str:
+    from importlib.metadata import version
+
+    return version("viewfinder")

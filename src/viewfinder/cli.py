@@ -1,0 +1,201 @@
+"""The `viewfinder` command: run the product, operate it, and look inside it."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import sys
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from viewfinder.settings import Settings, SettingsError, get_settings
+
+app = typer.Typer(no_args_is_help=True, add_completion=False, help="Viewfinder: run and operate the suite.")
+mail_app = typer.Typer(no_args_is_help=True, help="The mail outbox.")
+app.add_typer(mail_app, name="mail")
+console = Console()
+
+SECRET_FIELDS = {"smtp_url", "sentry_dsn", "secret_key", "s3_access_key_id", "s3_secret_access_key"}
+URL_FIELDS = {"database_url", "broker_url", "redis_url", "storage_url"}
+
+
+def _settings() -> Settings:
+    settings = get_settings()
+    from viewfinder.kit.logging import configure_logging
+
+    configure_logging(settings.log_level, settings.log_format)
+    return settings
+
+
+@app.command()
+def version() -> None:
+    """Print the version."""
+    from importlib.metadata import version as package_version
+
+    console.print(package_version("viewfinder"))
+
+
+@app.command()
+def config(as_json: Annotated[bool, typer.Option("--json", help="Print JSON")] = False) -> None:
+    """Print the effective settings, secrets masked."""
+    effective = effective_settings(get_settings())
+    if as_json:
+        print(json.dumps(effective, indent=2))
+        return
+    table = Table("setting", "value")
+    for name, value in effective.items():
+        table.add_row(name.upper(), "" if value is None else str(value))
+    console.print(table)
+
+
+def effective_settings(settings: Settings) -> dict[str, Any]:
+    from viewfinder.kit.logging import mask_url_password
+
+    values: dict[str, Any] = settings.model_dump(mode="json")
+    values["database_url"] = settings.database_url or settings.sqlalchemy_url
+    values["broker_url"] = settings.celery_broker_url
+    values["storage_url"] = settings.effective_storage_url
+    values["data_dir"] = str(settings.resolved_data_dir)
+    for name in SECRET_FIELDS:
+        if values.get(name) is not None:
+            values[name] = "***"
+    for name in URL_FIELDS:
+        if values.get(name):
+            values[name] = mask_url_password(values[name])
+    return dict(sorted(values.items()))
+
+
+@app.command()
+def migrate() -> None:
+    """Bring the database schema up to date."""
+    settings = _settings()
+    _migrate(settings)
+
+
+def _migrate(settings: Settings) -> None:
+    from viewfinder.kit.migrations import upgrade
+
+    settings.resolved_data_dir.mkdir(parents=True, exist_ok=True)
+    upgrade(settings.sqlalchemy_url)
+    console.print("[green]database up to date[/green]", highlight=False)
+
+
+@app.command()
+def serve(
+    host: Annotated[str | None, typer.Option(help="Address to bind (default HOST)")] = None,
+    port: Annotated[int | None, typer.Option(help="Port (default PORT)")] = None,
+    workers: Annotated[int | None, typer.Option(help="Processes (default WEB_CONCURRENCY)")] = None,
+) -> None:
+    """Run the web app."""
+    from viewfinder.serving import serve as run_server
+
+    settings = _settings()
+    run_server(host or settings.host, port or settings.port, workers or settings.web_concurrency)
+
+
+@app.command()
+def worker(
+    concurrency: Annotated[int | None, typer.Option(help="Job processes (default WORKER_CONCURRENCY)")] = None,
+) -> None:
+    """Run a job worker."""
+    from viewfinder.worker import configure
+
+    settings = _settings()
+    celery = configure(settings)
+    celery.worker_main(
+        [
+            "worker",
+            f"--concurrency={concurrency or settings.worker_concurrency}",
+            "--loglevel",
+            settings.log_level,
+            "--without-gossip",
+            "--without-mingle",
+        ]
+    )
+
+
+@app.command()
+def beat() -> None:
+    """Run the scheduler (exactly one per install)."""
+    from viewfinder.worker import configure
+
+    settings = _settings()
+    celery = configure(settings)
+    celery.start(["beat", "--loglevel", settings.log_level])
+
+
+@app.command()
+def up() -> None:
+    """Migrate, then run web, worker and beat together, supervised; Ctrl-C or SIGTERM stops them all."""
+    from viewfinder.supervisor import Child, Supervisor
+
+    settings = _settings()
+    _migrate(settings)
+    settings.signing_key  # noqa: B018 - generate the install's secret once, before the children race for it
+    env = dict(os.environ)
+    metrics_dir = settings.resolved_data_dir / "metrics"
+    shutil.rmtree(metrics_dir, ignore_errors=True)
+    metrics_dir.mkdir(parents=True)
+    env["PROMETHEUS_MULTIPROC_DIR"] = str(metrics_dir)
+    command = [sys.executable, "-m", "viewfinder"]
+    children = [
+        Child("web", [*command, "serve"]),
+        Child("worker", [*command, "worker"]),
+        Child("beat", [*command, "beat"]),
+    ]
+    console.print(f"Viewfinder is starting at [bold]http://{settings.host}:{settings.port}[/bold]", highlight=False)
+    raise typer.Exit(Supervisor(children, env).run())
+
+
+@mail_app.command("list")
+def mail_list(
+    limit: Annotated[int, typer.Option(min=1, max=1000, help="How many, newest first")] = 20,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON")] = False,
+) -> None:
+    """Show the newest mails of the outbox, with the links in their bodies."""
+    import asyncio
+
+    from viewfinder.kit import mail
+    from viewfinder.kit.db import Database
+
+    settings = _settings()
+
+    async def read() -> list[dict[str, Any]]:
+        database = Database(settings.sqlalchemy_url, pool_size=1)
+        try:
+            async with database.sessions() as session:
+                rows = await mail.list_outbox(session, limit)
+                return [
+                    {
+                        "id": str(row.id),
+                        "to": row.to_address,
+                        "subject": row.subject,
+                        "status": str(row.status),
+                        "created_at": row.created_at.isoformat(),
+                        "links": mail.links_in(row.text_body),
+                    }
+                    for row in rows
+                ]
+        finally:
+            await database.dispose()
+
+    mails = asyncio.run(read())
+    if as_json:
+        print(json.dumps(mails, indent=2))
+        return
+    table = Table("created", "to", "subject", "status", "links")
+    for item in mails:
+        table.add_row(item["created_at"][:19], item["to"], item["subject"], item["status"], "\n".join(item["links"]))
+    console.print(table)
+
+
+def main() -> None:
+    try:
+        app()
+    except SettingsError as error:
+        print(f"viewfinder: {error}", file=sys.stderr)
+        sys.exit(2)

@@ -1,0 +1,108 @@
+"""Cursor pagination: `?limit=` 1–100 (default 24) and `?cursor=`, answered as `{items, next_cursor}`.
+
+The cursor is the sort key of the last item, so pages stay stable while rows are added (keyset paging),
+and each page costs one indexed query whatever its depth.
+"""
+
+from __future__ import annotations
+
+import base64
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Annotated, Any, Generic, TypeVar
+
+import orjson
+from fastapi import Query
+from pydantic import BaseModel
+from sqlalchemy import Select, tuple_
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import InstrumentedAttribute
+
+from viewfinder.kit.errors import InvalidInput
+
+DEFAULT_LIMIT = 24
+MAX_LIMIT = 100
+
+T = TypeVar("T")
+
+
+class Page(BaseModel, Generic[T]):
+    items: list[T]
+    next_cursor: str | None = None
+
+
+@dataclass(frozen=True)
+class PageParams:
+    limit: int = DEFAULT_LIMIT
+    cursor: str | None = None
+
+
+def page_params(
+    limit: Annotated[int, Query(ge=1, le=MAX_LIMIT, description="Items per page, 1–100")] = DEFAULT_LIMIT,
+    cursor: Annotated[str | None, Query(description="The `next_cursor` of the previous page")] = None,
+) -> PageParams:
+    return PageParams(limit=limit, cursor=cursor)
+
+
+def _encode_value(value: Any) -> Any:
+    if isinstance(value, uuid.UUID):
+        return {"u": str(value)}
+    if isinstance(value, datetime):
+        return {"t": value.isoformat()}
+    return value
+
+
+def _decode_value(value: Any) -> Any:
+    if isinstance(value, dict) and "u" in value:
+        return uuid.UUID(value["u"])
+    if isinstance(value, dict) and "t" in value:
+        return datetime.fromisoformat(value["t"])
+    return value
+
+
+def encode_cursor(values: Sequence[Any]) -> str:
+    raw = orjson.dumps([_encode_value(v) for v in values])
+    return base64.urlsafe_b64encode(raw).rstrip(b"=").decode()
+
+
+def decode_cursor(cursor: str) -> list[Any]:
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
+        values = orjson.loads(raw)
+        if not isinstance(values, list):
+            raise ValueError("not a list")
+        return [_decode_value(v) for v in values]
+    except (ValueError, TypeError):
+        raise InvalidInput(
+            "The cursor is not valid: pass the next_cursor of a previous page unchanged.",
+            errors=[{"field": "cursor", "message": "not a valid cursor", "code": "cursor"}],
+        ) from None
+
+
+async def paginate(
+    session: AsyncSession,
+    statement: Select[Any],
+    keys: Sequence[InstrumentedAttribute[Any]],
+    params: PageParams,
+    *,
+    descending: bool = True,
+) -> tuple[list[Any], str | None]:
+    """Run `statement` for one page ordered by `keys` (unique together); return rows and the next cursor.
+
+    `statement` selects one ORM entity; the keys are attributes of it.
+    """
+    if params.cursor:
+        after = decode_cursor(params.cursor)
+        if len(after) != len(keys):
+            raise InvalidInput("The cursor does not belong to this list.")
+        key = tuple_(*keys)
+        statement = statement.where(key < tuple_(*after) if descending else key > tuple_(*after))
+    order = [k.desc() if descending else k.asc() for k in keys]
+    rows = list((await session.scalars(statement.order_by(*order).limit(params.limit + 1))).all())
+    if len(rows) <= params.limit:
+        return rows, None
+    rows = rows[: params.limit]
+    last = rows[-1]
+    return rows, encode_cursor([getattr(last, k.key) for k in keys])

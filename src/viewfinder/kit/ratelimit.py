@@ -1,0 +1,101 @@
+"""Rate limits on the `limits` library: in process memory for the embedded mode, Redis when `REDIS_URL` is set.
+
+Routes use the `rate_limit` dependency; anything else (a worker, a service) calls `RateLimiter.hit` directly.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Awaitable, Callable
+from functools import lru_cache
+from typing import Any
+
+import redis.asyncio as aioredis
+import structlog
+from fastapi import Request
+from limits import RateLimitItem, parse_many
+from limits.aio.storage import MemoryStorage, RedisStorage, Storage
+from limits.aio.strategies import MovingWindowRateLimiter
+from limits.errors import StorageError
+
+from viewfinder.kit.errors import RateLimited
+
+KEY_PREFIX = "vf:ratelimit"
+
+log = structlog.get_logger(__name__)
+
+
+@lru_cache(maxsize=256)
+def _parse(limit: str) -> tuple[RateLimitItem, ...]:
+    # "5/minute" or several at once, "5/minute;100/hour"; a bad string raises ValueError.
+    return tuple(parse_many(limit))
+
+
+def _limits_uri(redis_url: str) -> str:
+    scheme, _, rest = redis_url.partition("://")
+    return f"async+{'redis+unix' if scheme == 'unix' else scheme}://{rest}"
+
+
+class RateLimiter:
+    """Counts hits per limit and identifiers; `hit` raises `RateLimited` once a limit is spent.
+
+    The strategy is the moving window: it never lets through the double burst a fixed window allows across a
+    window boundary (which matters most for sign-in), and its reset is when the oldest hit leaves the window, so
+    Retry-After is the real wait. It keeps one entry per hit, which is cheap at the limits used here.
+
+    When the storage is unreachable the hit is allowed and logged: a Redis outage should not take every route
+    down with it.
+    """
+
+    def __init__(self, storage: Storage, pool: aioredis.ConnectionPool | None = None) -> None:
+        self._storage = storage
+        self._pool = pool
+        self._strategy = MovingWindowRateLimiter(storage)
+
+    async def hit(self, limit: str, *identifiers: str) -> None:
+        for item in _parse(limit):
+            try:
+                if await self._strategy.hit(item, *identifiers):
+                    continue
+                stats = await self._strategy.get_window_stats(item, *identifiers)
+            except StorageError as error:
+                log.warning("rate_limit_unavailable", error_type=type(error.storage_error).__name__)
+                return
+            raise RateLimited(max(1, math.ceil(stats.reset_time - time.time())))
+
+    async def aclose(self) -> None:
+        if self._pool is not None:
+            await self._pool.aclose()
+        timer = getattr(self._storage, "timer", None)  # the memory storage's expiry task
+        if timer is not None and not timer.done():
+            timer.cancel()
+
+
+def create_rate_limiter(redis_url: str | None, *, key_prefix: str = KEY_PREFIX) -> RateLimiter:
+    if not redis_url:
+        return RateLimiter(MemoryStorage())
+    # Our own pool (the redis-py client, as the cache uses) so that `aclose` can release its connections;
+    # `limits` offers no close of its own.
+    pool = aioredis.ConnectionPool.from_url(redis_url, socket_connect_timeout=2, socket_timeout=2)
+    options: dict[str, Any] = {"connection_pool": pool}  # `limits` types its options as scalars only
+    storage = RedisStorage(
+        _limits_uri(redis_url), wrap_exceptions=True, implementation="redispy", key_prefix=key_prefix, **options
+    )
+    return RateLimiter(storage, pool)
+
+
+def rate_limit(limit: str, *, scope: str) -> Callable[[Request], Awaitable[None]]:
+    """A route dependency limiting each client IP: `Depends(rate_limit("5/minute", scope="signin"))`.
+
+    The client IP is `request.client.host`; behind a reverse proxy, uvicorn's proxy headers support (with the
+    proxy in `forwarded_allow_ips`) must set it, or every client shares the proxy's budget.
+    """
+    _parse(limit)  # a malformed limit fails when the route is declared, not on its first request
+
+    async def limited(request: Request) -> None:
+        limiter: RateLimiter = request.app.state.resources.rate_limiter
+        client_ip = request.client.host if request.client else "unknown"
+        await limiter.hit(limit, scope, client_ip)
+
+    return limited

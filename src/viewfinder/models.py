@@ -1,0 +1,7 @@
+"""Every table, imported in one place so the metadata that Alembic compares is complete."""
+
+from viewfinder.kit import mail as _mail  # noqa: F401
+from viewfinder.kit.db import Base
+from viewfinder.ops import models as _ops  # noqa: F401
+
+metadata = Base.metadata

@@ -1,0 +1,179 @@
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import AsyncIterator
+from types import SimpleNamespace
+
+import httpx
+import pytest
+import redis.asyncio as aioredis
+from fastapi import Depends, FastAPI
+from redis.exceptions import RedisError
+
+from tests.conftest import REDIS_TEST_URL
+from viewfinder.kit.errors import PROBLEM_JSON, RateLimited, install_error_handlers
+from viewfinder.kit.ratelimit import KEY_PREFIX, RateLimiter, create_rate_limiter, rate_limit
+
+
+async def _redis() -> aioredis.Redis:
+    """A client on the test database; Redis is required under CI and skipped elsewhere when it is down.
+
+    Tests share that database with other test processes (xdist), so each writes under its own prefix and
+    deletes only its own keys, never the whole database.
+    """
+    client = aioredis.Redis.from_url(REDIS_TEST_URL)
+    try:
+        await client.ping()
+    except (OSError, RedisError) as error:
+        await client.aclose()
+        if os.environ.get("CI"):
+            raise
+        pytest.skip(f"Redis unreachable at {REDIS_TEST_URL}: {error}")
+    return client
+
+
+async def _drop(client: aioredis.Redis, pattern: str) -> None:
+    async for key in client.scan_iter(match=pattern):
+        await client.delete(key)
+
+
+@pytest.fixture(params=["memory", "redis"])
+async def limiter(request: pytest.FixtureRequest) -> AsyncIterator[RateLimiter]:
+    if request.param == "memory":
+        memory = create_rate_limiter(None)
+        yield memory
+        await memory.aclose()
+        return
+    client = await _redis()
+    prefix = f"{KEY_PREFIX}:test-{uuid.uuid4().hex}"
+    remote = create_rate_limiter(REDIS_TEST_URL, key_prefix=prefix)
+    yield remote
+    await remote.aclose()
+    await _drop(client, prefix + ":*")
+    await client.aclose()
+
+
+@pytest.mark.anyio
+async def test_allows_the_limit_then_refuses(limiter: RateLimiter) -> None:
+    for _ in range(3):
+        await limiter.hit("3/minute", "signin", "203.0.113.5")
+    with pytest.raises(RateLimited) as refused:
+        await limiter.hit("3/minute", "signin", "203.0.113.5")
+    retry_after = int(refused.value.headers["Retry-After"])
+    assert 1 <= retry_after <= 60
+    assert refused.value.status == 429
+
+
+@pytest.mark.anyio
+async def test_retry_after_is_at_least_one_second(limiter: RateLimiter) -> None:
+    await limiter.hit("1/second", "burst", "x")
+    with pytest.raises(RateLimited) as refused:
+        await limiter.hit("1/second", "burst", "x")
+    assert refused.value.headers["Retry-After"] == "1"
+
+
+@pytest.mark.anyio
+async def test_identifiers_are_independent(limiter: RateLimiter) -> None:
+    await limiter.hit("1/minute", "signin", "198.51.100.1")
+    await limiter.hit("1/minute", "signin", "198.51.100.2")
+    await limiter.hit("1/minute", "signup", "198.51.100.1")
+    with pytest.raises(RateLimited):
+        await limiter.hit("1/minute", "signin", "198.51.100.1")
+
+
+@pytest.mark.anyio
+async def test_several_limits_in_one_string(limiter: RateLimiter) -> None:
+    await limiter.hit("5/minute;2/hour", "export", "u1")
+    await limiter.hit("5/minute;2/hour", "export", "u1")
+    with pytest.raises(RateLimited) as refused:
+        await limiter.hit("5/minute;2/hour", "export", "u1")
+    assert int(refused.value.headers["Retry-After"]) > 60  # the hourly limit is the one spent
+
+
+@pytest.mark.anyio
+async def test_redis_keys_live_under_the_namespace() -> None:
+    client = await _redis()
+    visitor = f"visitor-{uuid.uuid4().hex}"
+    limiter = create_rate_limiter(REDIS_TEST_URL)
+    try:
+        await limiter.hit("2/minute", "signin", visitor)
+        keys = [key.decode() async for key in client.scan_iter(match=f"*{visitor}*")]
+        assert len(keys) == 1
+        assert keys[0].startswith(f"{KEY_PREFIX}:")
+        assert f"/signin/{visitor}/" in keys[0]
+    finally:
+        await limiter.aclose()
+        await _drop(client, f"*{visitor}*")
+        await client.aclose()
+
+
+@pytest.mark.anyio
+async def test_unreachable_redis_lets_requests_through() -> None:
+    limiter = create_rate_limiter("redis://127.0.0.1:1/15")
+    try:
+        for _ in range(3):
+            await limiter.hit("1/minute", "signin", "192.0.2.1")
+    finally:
+        await limiter.aclose()
+
+
+def test_malformed_limit_fails_when_declared() -> None:
+    with pytest.raises(ValueError, match="often"):
+        rate_limit("often", scope="signin")
+
+
+@pytest.mark.anyio
+async def test_dependency_answers_429_problem_json() -> None:
+    app = FastAPI()
+    install_error_handlers(app)
+    limiter = create_rate_limiter(None)
+    app.state.resources = SimpleNamespace(rate_limiter=limiter)
+
+    @app.post("/signin", dependencies=[Depends(rate_limit("2/minute", scope="signin"))])
+    async def signin() -> dict[str, bool]:
+        return {"ok": True}
+
+    @app.post("/other", dependencies=[Depends(rate_limit("2/minute", scope="other"))])
+    async def other() -> dict[str, bool]:
+        return {"ok": True}
+
+    transport = httpx.ASGITransport(app=app, client=("203.0.113.7", 5000))
+    try:
+        async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
+            assert (await client.post("/signin")).status_code == 200
+            assert (await client.post("/signin")).status_code == 200
+            refused = await client.post("/signin")
+            assert (await client.post("/other")).status_code == 200  # another scope has its own budget
+    finally:
+        await limiter.aclose()
+
+    assert refused.status_code == 429
+    assert refused.headers["content-type"] == PROBLEM_JSON
+    assert 1 <= int(refused.headers["Retry-After"]) <= 60
+    body = refused.json()
+    assert body["status"] == 429
+    assert body["type"].endswith("/rate-limited")
+    assert body["instance"] == "/signin"
+
+
+@pytest.mark.anyio
+async def test_dependency_keys_by_client_ip() -> None:
+    app = FastAPI()
+    install_error_handlers(app)
+    limiter = create_rate_limiter(None)
+    app.state.resources = SimpleNamespace(rate_limiter=limiter)
+
+    @app.get("/feed", dependencies=[Depends(rate_limit("1/minute", scope="feed"))])
+    async def feed() -> dict[str, bool]:
+        return {"ok": True}
+
+    statuses = []
+    try:
+        for ip in ("203.0.113.1", "203.0.113.2", "203.0.113.1"):
+            transport = httpx.ASGITransport(app=app, client=(ip, 5000))
+            async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
+                statuses.append((await client.get("/feed")).status_code)
+    finally:
+        await limiter.aclose()
+    assert statuses == [200, 200, 429]
