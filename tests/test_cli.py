@@ -63,3 +63,24 @@ def test_version(tmp_path: Path) -> None:
 
     result = viewfinder("version", env=clean_env(tmp_path))
     assert result.stdout.strip() == version("viewfinder")
+
+
+def test_the_outbox_shows_a_queued_test_mail_with_its_links(tmp_path: Path) -> None:
+    env = clean_env(tmp_path, BASE_URL="https://viewfinder.example.com")
+    assert viewfinder("migrate", env=env).returncode == 0
+    sent = viewfinder("mail", "send-test", "--to", "ops@example.com", env=env)
+    assert sent.returncode == 0, sent.stderr
+    listed = viewfinder("mail", "list", "--json", env=env)
+    assert listed.returncode == 0, listed.stderr
+    [mail] = json.loads(listed.stdout)
+    assert mail["to"] == "ops@example.com"
+    assert mail["status"] == "queued"
+    assert "https://viewfinder.example.com/" in mail["links"]
+
+
+def test_a_bad_address_is_refused_in_one_line(tmp_path: Path) -> None:
+    env = clean_env(tmp_path)
+    assert viewfinder("migrate", env=env).returncode == 0
+    result = viewfinder("mail", "send-test", "--to", "not an address", env=env)
+    assert result.returncode == 1
+    assert result.stderr.strip() == "viewfinder: 'not an address' is not a mail address"

@@ -6,13 +6,21 @@ import json
 import os
 import shutil
 import sys
-from typing import Annotated, Any
+from pathlib import Path
+from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 import typer
 from rich.console import Console
 from rich.table import Table
 
+from viewfinder.kit.errors import AppError
 from viewfinder.settings import Settings, SettingsError, get_settings
+
+if TYPE_CHECKING:
+    from sqlalchemy.ext.asyncio import AsyncSession
+
+T = TypeVar("T")
 
 app = typer.Typer(no_args_is_help=True, add_completion=False, help="Viewfinder: run and operate the suite.")
 mail_app = typer.Typer(no_args_is_help=True, help="The mail outbox.")
@@ -94,7 +102,11 @@ def serve(
     from viewfinder.serving import serve as run_server
 
     settings = _settings()
-    run_server(host or settings.host, port or settings.port, workers or settings.web_concurrency)
+    processes = workers or settings.web_concurrency
+    if processes > 1 and "PROMETHEUS_MULTIPROC_DIR" not in os.environ:
+        # Several processes answer /metrics in turn: each must report the numbers of all of them.
+        os.environ["PROMETHEUS_MULTIPROC_DIR"] = str(_fresh_metrics_dir(settings, "web"))
+    run_server(host or settings.host, port or settings.port, processes)
 
 
 @app.command()
@@ -125,7 +137,7 @@ def beat() -> None:
 
     settings = _settings()
     celery = configure(settings)
-    celery.start(["beat", "--loglevel", settings.log_level])
+    celery.start(["--quiet", "beat", "--loglevel", settings.log_level])
 
 
 @app.command()
@@ -137,10 +149,7 @@ def up() -> None:
     _migrate(settings)
     settings.signing_key  # noqa: B018 - generate the install's secret once, before the children race for it
     env = dict(os.environ)
-    metrics_dir = settings.resolved_data_dir / "metrics"
-    shutil.rmtree(metrics_dir, ignore_errors=True)
-    metrics_dir.mkdir(parents=True)
-    env["PROMETHEUS_MULTIPROC_DIR"] = str(metrics_dir)
+    env["PROMETHEUS_MULTIPROC_DIR"] = str(_fresh_metrics_dir(settings, "up"))
     command = [sys.executable, "-m", "viewfinder"]
     children = [
         Child("web", [*command, "serve"]),
@@ -151,39 +160,56 @@ def up() -> None:
     raise typer.Exit(Supervisor(children, env).run())
 
 
-@mail_app.command("list")
-def mail_list(
-    limit: Annotated[int, typer.Option(min=1, max=1000, help="How many, newest first")] = 20,
-    as_json: Annotated[bool, typer.Option("--json", help="Print JSON")] = False,
-) -> None:
-    """Show the newest mails of the outbox, with the links in their bodies."""
+def _in_unit_of_work(settings: Settings, work: Callable[[AsyncSession], Awaitable[T]]) -> T:
+    """Run `work` in one committed unit of work from a command; jobs it queues go to the broker."""
     import asyncio
 
-    from viewfinder.kit import mail
     from viewfinder.kit.db import Database
+    from viewfinder.worker import configure
 
-    settings = _settings()
+    configure(settings)
 
-    async def read() -> list[dict[str, Any]]:
+    async def run() -> T:
         database = Database(settings.sqlalchemy_url, pool_size=1)
         try:
-            async with database.sessions() as session:
-                rows = await mail.list_outbox(session, limit)
-                return [
-                    {
-                        "id": str(row.id),
-                        "to": row.to_address,
-                        "subject": row.subject,
-                        "status": str(row.status),
-                        "created_at": row.created_at.isoformat(),
-                        "links": mail.links_in(row.text_body),
-                    }
-                    for row in rows
-                ]
+            async with database.unit_of_work() as session:
+                return await work(session)
         finally:
             await database.dispose()
 
-    mails = asyncio.run(read())
+    return asyncio.run(run())
+
+
+def _fresh_metrics_dir(settings: Settings, name: str) -> Path:
+    """Where processes that share one /metrics write their numbers; emptied, as counters restart at zero."""
+    metrics_dir = settings.resolved_data_dir / "metrics" / name
+    shutil.rmtree(metrics_dir, ignore_errors=True)
+    metrics_dir.mkdir(parents=True)
+    return metrics_dir
+
+
+@mail_app.command("list")
+def mail_list(
+    limit: Annotated[int, typer.Option(min=1, max=500, help="How many, newest first")] = 20,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON")] = False,
+) -> None:
+    """Show the newest mails of the outbox, with the links in their bodies."""
+    from viewfinder.kit import mail
+
+    async def read(session: AsyncSession) -> list[dict[str, Any]]:
+        return [
+            {
+                "id": str(row.id),
+                "to": row.to_address,
+                "subject": row.subject,
+                "status": row.status.value,
+                "created_at": row.created_at.isoformat(),
+                "links": mail.links_in(row.text_body),
+            }
+            for row in await mail.list_outbox(session, limit)
+        ]
+
+    mails = _in_unit_of_work(_settings(), read)
     if as_json:
         print(json.dumps(mails, indent=2))
         return
@@ -193,9 +219,29 @@ def mail_list(
     console.print(table)
 
 
+@mail_app.command("send-test")
+def mail_send_test(to: Annotated[str, typer.Option(help="Address to send the test mail to")]) -> None:
+    """Queue a test mail, to check the mail setup (SMTP_URL) end to end."""
+    from viewfinder.kit import mail
+
+    settings = _settings()
+
+    async def queue(session: AsyncSession) -> str:
+        queued = await mail.queue_mail(
+            session, to=to, template=mail.TEST_MESSAGE, context={"base_url": str(settings.base_url)}
+        )
+        return str(queued.id)
+
+    mail_id = _in_unit_of_work(settings, queue)
+    console.print(f"queued test mail {mail_id} to {to}: a worker sends it; `viewfinder mail list` shows its status")
+
+
 def main() -> None:
     try:
         app()
     except SettingsError as error:
         print(f"viewfinder: {error}", file=sys.stderr)
         sys.exit(2)
+    except AppError as error:
+        print(f"viewfinder: {error.detail}", file=sys.stderr)
+        sys.exit(1)

@@ -27,8 +27,13 @@ def _mask_secrets(_logger: Any, _name: str, event: MutableMapping[str, Any]) -> 
     return event
 
 
-def configure_logging(level: str = "INFO", fmt: Literal["json", "console"] = "json") -> None:
-    """Route structlog and the standard library (uvicorn, celery, sqlalchemy) through one renderer."""
+def configure_logging(level: str = "INFO", fmt: Literal["auto", "json", "console"] = "auto") -> None:
+    """Route structlog and the standard library (uvicorn, celery, sqlalchemy) through one renderer.
+
+    "auto" reads well in both places: a console view in a terminal, JSON lines anywhere else.
+    """
+    if fmt == "auto":
+        fmt = "console" if sys.stderr.isatty() else "json"
     shared: list[Any] = [
         structlog.contextvars.merge_contextvars,
         structlog.stdlib.add_log_level,
@@ -65,6 +70,7 @@ def configure_logging(level: str = "INFO", fmt: Literal["json", "console"] = "js
         logging.getLogger(name).handlers[:] = []
         logging.getLogger(name).propagate = True
     logging.getLogger("uvicorn.access").disabled = True
-    # httpx logs every URL at INFO, and platform URLs carry access tokens in their query.
-    for name in ("httpx", "httpcore", "httpx_retries"):
+    # httpx logs every URL at INFO, and platform URLs carry access tokens in their query; alembic's plugins
+    # announce themselves at every start.
+    for name in ("httpx", "httpcore", "httpx_retries", "alembic.runtime.plugins"):
         logging.getLogger(name).setLevel(logging.WARNING)
