@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-import sentry_sdk
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.middleware.gzip import GZipMiddleware
@@ -14,7 +13,7 @@ from fastapi_offline import FastAPIOffline
 
 from viewfinder import worker
 from viewfinder.kit.errors import install_error_handlers
-from viewfinder.kit.logging import configure_logging
+from viewfinder.kit.logging import configure_logging, init_error_reporting
 from viewfinder.kit.resources import Resources
 from viewfinder.kit.storage import media_router
 from viewfinder.kit.web import BodySizeLimitMiddleware, RequestContextMiddleware, SecurityHeadersMiddleware
@@ -27,8 +26,7 @@ API_PREFIX = "/api/v1"
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or get_settings()
     configure_logging(settings.log_level, settings.log_format)
-    if settings.sentry_dsn:
-        sentry_sdk.init(dsn=settings.sentry_dsn.get_secret_value(), send_default_pii=False)
+    init_error_reporting(settings.sentry_dsn.get_secret_value() if settings.sentry_dsn else None)
     worker.configure(settings)
     resources = Resources(settings)
 

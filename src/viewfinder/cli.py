@@ -6,8 +6,8 @@ import json
 import os
 import shutil
 import sys
-from pathlib import Path
 from collections.abc import Awaitable, Callable
+from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 import typer
@@ -33,9 +33,10 @@ URL_FIELDS = {"database_url", "broker_url", "redis_url", "storage_url"}
 
 def _settings() -> Settings:
     settings = get_settings()
-    from viewfinder.kit.logging import configure_logging
+    from viewfinder.kit.logging import configure_logging, init_error_reporting
 
     configure_logging(settings.log_level, settings.log_format)
+    init_error_reporting(settings.sentry_dsn.get_secret_value() if settings.sentry_dsn else None)
     return settings
 
 

@@ -55,7 +55,6 @@ class Settings(BaseSettings):
     cors_origins: CsvList = []
     outbound_allow_hosts: CsvList = []
     max_request_bytes: int = Field(default=50 * 1024 * 1024, ge=1024)
-    rate_limit_default: str = "600/minute"
     worker_heartbeat_seconds: int = Field(default=15, ge=1)
     worker_stale_seconds: int = Field(default=60, ge=5)
 

@@ -8,6 +8,7 @@ import sys
 from collections.abc import MutableMapping
 from typing import Any, Literal
 
+import sentry_sdk
 import structlog
 
 _SECRET_KEYS = re.compile(r"(pass(word)?|secret|token|authorization|cookie|api[_-]?key|dsn)", re.I)
@@ -25,6 +26,12 @@ def _mask_secrets(_logger: Any, _name: str, event: MutableMapping[str, Any]) -> 
         elif isinstance(value, str):
             event[key] = mask_url_password(value)
     return event
+
+
+def init_error_reporting(dsn: str | None) -> None:
+    """Send unhandled errors to Sentry when a DSN is set; its integrations cover FastAPI and Celery."""
+    if dsn:
+        sentry_sdk.init(dsn=dsn, send_default_pii=False)
 
 
 def configure_logging(level: str = "INFO", fmt: Literal["auto", "json", "console"] = "auto") -> None:
