@@ -2,21 +2,22 @@
 
 SHELL := /bin/bash
 PYTHON ?= python3
-# uv is taken from PATH, else from the Python installation (installed there with pip when missing).
-UV := $(shell command -v uv 2>/dev/null || echo "$(PYTHON) -m uv")
+# uv is taken from PATH, else from a small bootstrap environment in .tools (made with pip when missing; a
+# venv of its own, because Debian's and Ubuntu's system Python refuse `pip install` outside one).
+UV := $(shell command -v uv 2>/dev/null || echo "$(CURDIR)/.tools/bin/uv")
 PYTEST_WORKERS ?= 2
 export HOST ?= 127.0.0.1
 export PORT ?= 8000
 export DATA_DIR ?= ./data
 
-.PHONY: run install uv web lint format test test-python migrations-check api-client clean
+.PHONY: run install uv web lint format test test-python migrations-check clean
 
 run: install web
 	@$(UV) run viewfinder up
 
 uv:
-	@command -v uv >/dev/null 2>&1 || $(PYTHON) -m uv --version >/dev/null 2>&1 || \
-		$(PYTHON) -m pip install --quiet --disable-pip-version-check "uv>=0.13,<0.14"
+	@command -v uv >/dev/null 2>&1 || [ -x .tools/bin/uv ] || { $(PYTHON) -m venv .tools && \
+		.tools/bin/pip install --quiet --disable-pip-version-check "uv>=0.13,<0.14"; }
 
 install: uv
 	@$(UV) sync --frozen --quiet
@@ -47,4 +48,4 @@ test-python: install
 	$(UV) run pytest -n $(PYTEST_WORKERS) --dist loadgroup
 
 clean:
-	rm -rf .venv .mypy_cache .ruff_cache web/dist
+	rm -rf .venv .tools .mypy_cache .ruff_cache web/dist

@@ -10,12 +10,14 @@ from __future__ import annotations
 import asyncio
 import os
 import shutil
+import uuid
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import asyncpg
 import httpx
 import pytest
+import redis
 from fastapi import FastAPI
 from sqlalchemy.engine import make_url
 
@@ -44,31 +46,58 @@ def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
-async def _recreate_database(admin_url: str, name: str) -> None:
+async def _admin(admin_url: str, statement: str) -> None:
     connection = await asyncpg.connect(admin_url, timeout=5)
     try:
-        await connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-        await connection.execute(f'CREATE DATABASE "{name}"')
+        await connection.execute(statement)
     finally:
         await connection.close()
 
 
+async def _create_database(admin_url: str, name: str) -> None:
+    await _admin(admin_url, f'CREATE DATABASE "{name}"')
+
+
+async def _drop_database(admin_url: str, name: str) -> None:
+    await _admin(admin_url, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def _unavailable(service: str, error: Exception) -> None:
+    """Outside CI a missing service skips its tests, with the reason; under CI it fails them."""
+    if os.environ.get("CI"):
+        raise RuntimeError(f"{service} is required under CI and is unreachable: {error}") from error
+    pytest.skip(f"{service} unreachable: {error}")
+
+
 @pytest.fixture(scope="session")
-def postgres_url() -> str:
-    """A migrated PostgreSQL database of this test process."""
+def postgres_url() -> Iterator[str]:
+    """A migrated PostgreSQL database of this test process, dropped at the end."""
     from viewfinder.kit.migrations import upgrade
 
-    name = f"viewfinder_test_{_worker_id()}"
+    # Unique per run, so two checkouts testing on one server never drop each other's database.
+    name = f"viewfinder_test_{_worker_id()}_{uuid.uuid4().hex[:8]}"
     try:
-        asyncio.run(_recreate_database(POSTGRES_ADMIN_URL, name))
+        asyncio.run(_create_database(POSTGRES_ADMIN_URL, name))
     except (OSError, asyncpg.PostgresError) as error:
-        if os.environ.get("CI"):
-            raise RuntimeError(f"PostgreSQL is required under CI and is unreachable: {error}") from error
-        pytest.skip(f"PostgreSQL unreachable at {POSTGRES_ADMIN_URL}: {error}")
+        _unavailable(f"PostgreSQL at {POSTGRES_ADMIN_URL}", error)
     url = make_url(POSTGRES_ADMIN_URL).set(drivername="postgresql+asyncpg", database=name)
     rendered = url.render_as_string(hide_password=False)
     upgrade(rendered)
-    return rendered
+    yield rendered
+    asyncio.run(_drop_database(POSTGRES_ADMIN_URL, name))
+
+
+@pytest.fixture(scope="session")
+def redis_url() -> str:
+    """The Redis database tests may use (their keys are namespaced per test)."""
+    client = redis.Redis.from_url(REDIS_TEST_URL, socket_connect_timeout=2)
+    try:
+        client.ping()
+    except redis.RedisError as error:
+        _unavailable(f"Redis at {REDIS_TEST_URL}", error)
+    finally:
+        client.close()
+    return REDIS_TEST_URL
 
 
 async def _empty_postgres(url: str) -> None:

@@ -5,14 +5,21 @@ from __future__ import annotations
 import shutil
 from collections.abc import AsyncIterator
 from pathlib import Path
+from typing import Annotated
 
 import httpx
 import pytest
-from fastapi import FastAPI
+from fastapi import Depends, FastAPI
 from pydantic import BaseModel, Field
+from sqlalchemy import select
 
 from tests.conftest import make_settings
+from viewfinder.kit import jobs
+from viewfinder.kit.clock import utcnow
 from viewfinder.kit.errors import Conflict
+from viewfinder.kit.pagination import Page, PageParams, encode_cursor, page_params, paginate
+from viewfinder.kit.web import DbSession
+from viewfinder.ops.models import WorkerHeartbeat
 
 pytestmark = pytest.mark.anyio
 
@@ -23,7 +30,12 @@ class Widget(BaseModel):
 
 
 @pytest.fixture
-async def shell(tmp_path: Path, sqlite_template: Path) -> AsyncIterator[httpx.AsyncClient]:
+def sent_jobs() -> list[jobs.Job]:
+    return []
+
+
+@pytest.fixture
+async def shell(tmp_path: Path, sqlite_template: Path, sent_jobs: list[jobs.Job]) -> AsyncIterator[httpx.AsyncClient]:
     """The real app, on SQLite, with a few routes that fail on purpose."""
     from viewfinder.app import create_app
 
@@ -44,13 +56,29 @@ async def shell(tmp_path: Path, sqlite_template: Path) -> AsyncIterator[httpx.As
     async def crash() -> None:
         raise RuntimeError("database password=hunter2 leaked")
 
+    @app.post("/test/heartbeats", status_code=201)
+    async def add_heartbeat(session: DbSession, hostname: str, fail: bool = False) -> dict[str, str]:
+        session.add(WorkerHeartbeat(hostname=hostname, last_seen_at=utcnow()))
+        jobs.enqueue(session, "ops.record_heartbeat")
+        await session.flush()
+        if fail:
+            raise Conflict("Refused after writing: nothing may stay.")
+        return {"hostname": hostname}
+
+    @app.get("/test/heartbeats")
+    async def list_heartbeats(session: DbSession, page: Annotated[PageParams, Depends(page_params)]) -> Page[str]:
+        rows, cursor = await paginate(session, select(WorkerHeartbeat), [WorkerHeartbeat.hostname], page)
+        return Page(items=[row.hostname for row in rows], next_cursor=cursor)
+
     @app.get("/test/large")
     async def large() -> dict[str, str]:
         return {"text": "x" * 5000}
 
+    jobs.set_sender(sent_jobs.append)
     transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
     async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
         yield client
+    jobs.set_sender(None)
     await app.state.resources.aclose()
 
 
@@ -106,6 +134,8 @@ async def test_unexpected_errors_hide_the_trace_and_give_the_request_id(
     ]
     assert logged["request_id"] == "abc-123"
     assert logged["path"] == "/test/crash"
+    assert response.headers["x-request-id"] == "abc-123"
+    assert response.headers["x-content-type-options"] == "nosniff"
 
 
 async def test_oversized_bodies_are_refused(shell: httpx.AsyncClient) -> None:
@@ -153,3 +183,39 @@ async def test_metrics_count_requests_by_route(shell: httpx.AsyncClient) -> None
     text = (await shell.get("/metrics")).text
     assert 'viewfinder_http_requests_total{method="GET",route="/test/conflict",status="409"}' in text
     assert "viewfinder_http_request_duration_seconds_bucket" in text
+
+
+async def test_a_request_commits_once_and_then_sends_its_jobs(
+    shell: httpx.AsyncClient, sent_jobs: list[jobs.Job]
+) -> None:
+    assert (await shell.post("/test/heartbeats", params={"hostname": "a"})).status_code == 201
+    assert [job.name for job in sent_jobs] == ["ops.record_heartbeat"]
+    assert (await shell.get("/test/heartbeats")).json() == {"items": ["a"], "next_cursor": None}
+
+
+async def test_a_failed_request_leaves_nothing_written_and_sends_nothing(
+    shell: httpx.AsyncClient, sent_jobs: list[jobs.Job]
+) -> None:
+    response = await shell.post("/test/heartbeats", params={"hostname": "b", "fail": True})
+    assert_problem(response, 409, "conflict")
+    assert (await shell.get("/test/heartbeats")).json()["items"] == []
+    assert sent_jobs == []
+
+
+async def test_lists_page_by_cursor_with_bounded_limits(shell: httpx.AsyncClient) -> None:
+    for index in range(26):
+        await shell.post("/test/heartbeats", params={"hostname": f"host-{index:02d}"})
+    first = (await shell.get("/test/heartbeats")).json()
+    assert len(first["items"]) == 24
+    assert first["items"][0] == "host-25"
+    rest = (await shell.get("/test/heartbeats", params={"cursor": first["next_cursor"]})).json()
+    assert rest == {"items": ["host-01", "host-00"], "next_cursor": None}
+    for limit in (0, 101):
+        body = assert_problem(await shell.get("/test/heartbeats", params={"limit": limit}), 422, "validation-error")
+        assert body["errors"][0]["field"] == "query.limit"  # type: ignore[index]
+
+
+@pytest.mark.parametrize("cursor", ["garbage!", encode_cursor([7]), encode_cursor(["a", "b"])])
+async def test_foreign_cursors_are_a_422(shell: httpx.AsyncClient, cursor: str) -> None:
+    body = assert_problem(await shell.get("/test/heartbeats", params={"cursor": cursor}), 422, "validation-error")
+    assert body["errors"] == [{"field": "cursor", "message": "not a valid cursor", "code": "cursor"}]

@@ -37,16 +37,18 @@ def test_config_masks_secrets(tmp_path: Path) -> None:
         DATABASE_URL="postgresql://vf:db-password@db/vf",
         SMTP_URL="smtp://mailer:smtp-password@mail:587",
         SECRET_KEY="very-secret",
+        REDIS_URL="redis://:redis-password@redis:6379/1",
+        BROKER_URL="amqp://vf:p@ss-word@rabbit:5672//",
     )
     result = viewfinder("config", "--json", env=env)
     assert result.returncode == 0, result.stderr
-    assert "db-password" not in result.stdout
-    assert "smtp-password" not in result.stdout
-    assert "very-secret" not in result.stdout
+    for secret in ("db-password", "smtp-password", "very-secret", "redis-password", "ss-word"):
+        assert secret not in result.stdout
     effective = json.loads(result.stdout)
     assert effective["database_url"] == "postgresql://vf:***@db/vf"
     assert effective["smtp_url"] == "***"
-    assert effective["broker_url"].startswith("sqla+sqlite:///")
+    assert effective["redis_url"] == "redis://:***@redis:6379/1"
+    assert effective["broker_url"] == "amqp://vf:***@rabbit:5672//"
     assert effective["data_dir"] == str(tmp_path / "data")
 
 

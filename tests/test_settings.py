@@ -22,7 +22,6 @@ def test_embedded_defaults_live_in_the_data_folder(tmp_path: Path) -> None:
 def test_database_urls_get_async_drivers(tmp_path: Path) -> None:
     pg = load_settings(data_dir=tmp_path, database_url="postgresql://vf:pw@db:5432/vf")
     assert pg.sqlalchemy_url == "postgresql+asyncpg://vf:pw@db:5432/vf"
-    assert not pg.is_sqlite
     lite = load_settings(data_dir=tmp_path, database_url="sqlite:////var/lib/vf.db")
     assert lite.sqlalchemy_url == "sqlite+aiosqlite:////var/lib/vf.db"
 
@@ -37,6 +36,7 @@ def test_database_urls_get_async_drivers(tmp_path: Path) -> None:
         ("smtp_url", "http://mail"),
         ("port", "eighty"),
         ("log_level", "LOUD"),
+        ("cors_origins", "*"),
     ],
 )
 def test_malformed_settings_name_the_setting(
@@ -63,3 +63,11 @@ def test_secret_key_is_generated_once_and_private(tmp_path: Path) -> None:
     secret_file = tmp_path / "secrets" / "secret_key"
     assert stat.S_IMODE(secret_file.stat().st_mode) == 0o600
     assert load_settings(data_dir=tmp_path, secret_key="from-the-environment").signing_key == b"from-the-environment"
+
+
+def test_base_url_follows_host_and_port_unless_set(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PORT", "9100")
+    monkeypatch.setenv("HOST", "0.0.0.0")
+    assert str(load_settings(data_dir=tmp_path).base_url) == "http://127.0.0.1:9100/"
+    monkeypatch.setenv("BASE_URL", "https://vf.example.com")
+    assert str(load_settings(data_dir=tmp_path).base_url) == "https://vf.example.com/"

@@ -13,21 +13,18 @@ from fastapi_offline import FastAPIOffline
 
 from viewfinder import worker
 from viewfinder.kit.errors import install_error_handlers
-from viewfinder.kit.logging import configure_logging, init_error_reporting
+from viewfinder.kit.logging import configure_logging
 from viewfinder.kit.resources import Resources
 from viewfinder.kit.storage import media_router
 from viewfinder.kit.web import BodySizeLimitMiddleware, RequestContextMiddleware, SecurityHeadersMiddleware
 from viewfinder.ops.api import router as ops_router
 from viewfinder.settings import Settings, get_settings
 
-API_PREFIX = "/api/v1"
-
 
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or get_settings()
     configure_logging(settings.log_level, settings.log_format)
-    init_error_reporting(settings.sentry_dsn.get_secret_value() if settings.sentry_dsn else None)
-    worker.configure(settings)
+    worker.configure(settings)  # also starts error reporting, shared with the worker processes
     resources = Resources(settings)
 
     @asynccontextmanager
@@ -45,7 +42,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.resources = resources
     install_error_handlers(app)
 
-    # Added innermost first: the request context wraps everything, so every answer is logged and counted.
+    # Added innermost first. The request context wraps the rest, so every answer, a crash's included, is
+    # logged, counted and carries the request id; the security headers wrap even that.
     app.add_middleware(GZipMiddleware, minimum_size=1024)
     if settings.cors_origins:
         app.add_middleware(
@@ -57,8 +55,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             expose_headers=["X-Request-ID"],
         )
     app.add_middleware(BodySizeLimitMiddleware, max_bytes=settings.max_request_bytes)
-    app.add_middleware(SecurityHeadersMiddleware, hsts=settings.base_url.scheme == "https")
     app.add_middleware(RequestContextMiddleware)
+    app.add_middleware(SecurityHeadersMiddleware, hsts=settings.base_url.scheme == "https")
 
     app.include_router(ops_router)
     app.include_router(media_router)

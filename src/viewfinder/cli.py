@@ -33,10 +33,9 @@ URL_FIELDS = {"database_url", "broker_url", "redis_url", "storage_url"}
 
 def _settings() -> Settings:
     settings = get_settings()
-    from viewfinder.kit.logging import configure_logging, init_error_reporting
+    from viewfinder.kit.logging import configure_logging
 
     configure_logging(settings.log_level, settings.log_format)
-    init_error_reporting(settings.sentry_dsn.get_secret_value() if settings.sentry_dsn else None)
     return settings
 
 

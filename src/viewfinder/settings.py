@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Annotated, Any, Literal
 from urllib.parse import urlsplit
 
-from pydantic import AnyHttpUrl, BeforeValidator, Field, SecretStr, ValidationError, field_validator
+from pydantic import AnyHttpUrl, BeforeValidator, Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
@@ -35,14 +35,19 @@ class Settings(BaseSettings):
     database_url: str = ""
     database_pool_size: int = Field(default=10, ge=1, le=200)
     broker_url: str = ""
+    # The queue jobs go to: installs sharing one broker keep apart by giving each its own.
+    job_queue: str = Field(default="viewfinder", pattern=r"^[A-Za-z0-9_.-]{1,100}$")
     redis_url: str | None = None
     storage_url: str = ""
     s3_endpoint_url: str | None = None
+    # Where presigned media URLs point, for those outside S3_ENDPOINT_URL's network; unset: S3_ENDPOINT_URL.
+    s3_public_endpoint_url: str | None = None
     s3_region: str = "us-east-1"
     s3_access_key_id: SecretStr | None = None
     s3_secret_access_key: SecretStr | None = None
     smtp_url: SecretStr | None = None
     mail_from: str = "Viewfinder <viewfinder@localhost>"
+    # Unset, it is where `serve` listens (see _default_base_url).
     base_url: AnyHttpUrl = AnyHttpUrl("http://127.0.0.1:8000")
     host: str = "127.0.0.1"
     port: int = Field(default=8000, ge=1, le=65535)
@@ -57,6 +62,25 @@ class Settings(BaseSettings):
     max_request_bytes: int = Field(default=50 * 1024 * 1024, ge=1024)
     worker_heartbeat_seconds: int = Field(default=15, ge=1)
     worker_stale_seconds: int = Field(default=60, ge=5)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _default_base_url(cls, data: Any) -> Any:
+        # Links in mails and signed media URLs must point where the install answers, PORT and HOST included.
+        port = str(data.get("port") or 8000) if isinstance(data, dict) else ""
+        if isinstance(data, dict) and not data.get("base_url") and port.isdigit():
+            host = str(data.get("host") or "127.0.0.1")
+            host = "127.0.0.1" if host in {"0.0.0.0", "::", ""} else host  # noqa: S104 - compared, not bound
+            host = f"[{host}]" if ":" in host else host
+            data = {**data, "base_url": f"http://{host}:{port}"}
+        return data
+
+    @field_validator("cors_origins")
+    @classmethod
+    def _no_wildcard_origin(cls, value: list[str]) -> list[str]:
+        if "*" in value:
+            raise ValueError("list the origins: '*' would let any site call the API with a user's cookies")
+        return value
 
     @field_validator("log_level", mode="before")
     @classmethod
@@ -126,10 +150,6 @@ class Settings(BaseSettings):
         url = make_url(self.database_url)
         driver = "sqlite+aiosqlite" if url.get_backend_name() == "sqlite" else "postgresql+asyncpg"
         return url.set(drivername=driver).render_as_string(hide_password=False)
-
-    @property
-    def is_sqlite(self) -> bool:
-        return self.sqlalchemy_url.startswith("sqlite")
 
     @property
     def celery_broker_url(self) -> str:

@@ -49,11 +49,6 @@ class Child:
         self.started_at = time.monotonic()
         log.info("child_started", child=self.name, pid=self.process.pid)
 
-    def signal_group(self, signum: int) -> None:
-        if self.process is not None and self.process.poll() is None:
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(self.process.pid, signum)
-
 
 class Supervisor:
     def __init__(self, children: list[Child], env: dict[str, str]) -> None:
@@ -96,8 +91,11 @@ class Supervisor:
                 child.start(self.env)
 
     def stop(self) -> None:
+        # SIGTERM to each leader only: Celery's warm shutdown lets its pool finish the job at hand, which a
+        # signal to the whole group would cut short.
         for child in self.children:
-            child.signal_group(signal.SIGTERM)
+            if child.process is not None and child.process.poll() is None:
+                child.process.terminate()
         deadline = time.monotonic() + STOP_GRACE_SECONDS
         for child in self.children:
             if child.process is None:

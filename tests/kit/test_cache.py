@@ -1,38 +1,15 @@
 from __future__ import annotations
 
-import os
 import uuid
 from collections.abc import AsyncIterator
 
 import anyio
 import pytest
-import redis.asyncio as aioredis
 from redis.exceptions import RedisError
 
 from tests.conftest import REDIS_TEST_URL
+from tests.services import drop_keys, open_test_redis
 from viewfinder.kit.cache import KEY_PREFIX, Cache, MemoryCache, RedisCache, create_cache
-
-
-async def _redis() -> aioredis.Redis:
-    """A client on the test database; Redis is required under CI and skipped elsewhere when it is down.
-
-    Tests share that database with other test processes (xdist), so each writes under its own prefix and
-    deletes only its own keys, never the whole database.
-    """
-    client = aioredis.Redis.from_url(REDIS_TEST_URL)
-    try:
-        await client.ping()
-    except (OSError, RedisError) as error:
-        await client.aclose()
-        if os.environ.get("CI"):
-            raise
-        pytest.skip(f"Redis unreachable at {REDIS_TEST_URL}: {error}")
-    return client
-
-
-async def _drop(client: aioredis.Redis, pattern: str) -> None:
-    async for key in client.scan_iter(match=pattern):
-        await client.delete(key)
 
 
 @pytest.fixture(params=["memory", "redis"])
@@ -42,12 +19,12 @@ async def cache(request: pytest.FixtureRequest) -> AsyncIterator[Cache]:
         yield memory
         await memory.aclose()
         return
-    client = await _redis()
+    client = await open_test_redis()
     prefix = f"{KEY_PREFIX}test-{uuid.uuid4().hex}:"
     remote = RedisCache(REDIS_TEST_URL, prefix=prefix)
     yield remote
     await remote.aclose()
-    await _drop(client, prefix + "*")
+    await drop_keys(client, prefix + "*")
     await client.aclose()
 
 
@@ -171,7 +148,7 @@ def test_memory_cache_is_bounded() -> None:
 
 @pytest.mark.anyio
 async def test_redis_keys_live_under_the_namespace() -> None:
-    client = await _redis()
+    client = await open_test_redis()
     key = f"user:{uuid.uuid4().hex}"
     cache = create_cache(REDIS_TEST_URL)
     try:

@@ -20,6 +20,7 @@ from celery.exceptions import Retry
 from pydantic import SecretStr
 from sqlalchemy import update
 
+from tests.processes import free_port
 from viewfinder.kit import jobs, mail
 from viewfinder.kit.clock import utcnow
 from viewfinder.kit.db import Database
@@ -55,17 +56,10 @@ def _authenticate(_server: Any, _session: Any, _envelope: Any, _mechanism: str, 
     return AuthResult(success=ok)
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-    return port
-
-
 @pytest.fixture
 def smtp_server() -> Iterator[tuple[StoringHandler, int]]:
     handler = StoringHandler()
-    port = _free_port()
+    port = free_port()
     controller = Controller(
         handler,
         hostname="127.0.0.1",
@@ -91,9 +85,13 @@ def smtp_settings(settings: Settings, smtp_server: tuple[StoringHandler, int]) -
 
 
 @pytest.fixture
-def down_settings(settings: Settings) -> Settings:
-    # Nothing listens on a port just freed: the connection is refused at once.
-    return _with_smtp(settings, f"smtp://{SMTP_USER}:{SMTP_PASSWORD_IN_URL}@127.0.0.1:{_free_port()}")
+def down_settings(settings: Settings) -> Iterator[Settings]:
+    # A port held bound but not listening for the whole test: connecting is refused at once, and no other
+    # process (another xdist worker, say) can start listening on it meanwhile.
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+        yield _with_smtp(settings, f"smtp://{SMTP_USER}:{SMTP_PASSWORD_IN_URL}@127.0.0.1:{port}")
 
 
 @pytest.fixture

@@ -1,41 +1,17 @@
 from __future__ import annotations
 
-import os
 import uuid
 from collections.abc import AsyncIterator
 from types import SimpleNamespace
 
 import httpx
 import pytest
-import redis.asyncio as aioredis
 from fastapi import Depends, FastAPI
-from redis.exceptions import RedisError
 
 from tests.conftest import REDIS_TEST_URL
+from tests.services import drop_keys, open_test_redis
 from viewfinder.kit.errors import PROBLEM_JSON, RateLimited, install_error_handlers
 from viewfinder.kit.ratelimit import KEY_PREFIX, RateLimiter, create_rate_limiter, rate_limit
-
-
-async def _redis() -> aioredis.Redis:
-    """A client on the test database; Redis is required under CI and skipped elsewhere when it is down.
-
-    Tests share that database with other test processes (xdist), so each writes under its own prefix and
-    deletes only its own keys, never the whole database.
-    """
-    client = aioredis.Redis.from_url(REDIS_TEST_URL)
-    try:
-        await client.ping()
-    except (OSError, RedisError) as error:
-        await client.aclose()
-        if os.environ.get("CI"):
-            raise
-        pytest.skip(f"Redis unreachable at {REDIS_TEST_URL}: {error}")
-    return client
-
-
-async def _drop(client: aioredis.Redis, pattern: str) -> None:
-    async for key in client.scan_iter(match=pattern):
-        await client.delete(key)
 
 
 @pytest.fixture(params=["memory", "redis"])
@@ -45,12 +21,12 @@ async def limiter(request: pytest.FixtureRequest) -> AsyncIterator[RateLimiter]:
         yield memory
         await memory.aclose()
         return
-    client = await _redis()
+    client = await open_test_redis()
     prefix = f"{KEY_PREFIX}:test-{uuid.uuid4().hex}"
     remote = create_rate_limiter(REDIS_TEST_URL, key_prefix=prefix)
     yield remote
     await remote.aclose()
-    await _drop(client, prefix + ":*")
+    await drop_keys(client, prefix + ":*")
     await client.aclose()
 
 
@@ -93,7 +69,7 @@ async def test_several_limits_in_one_string(limiter: RateLimiter) -> None:
 
 @pytest.mark.anyio
 async def test_redis_keys_live_under_the_namespace() -> None:
-    client = await _redis()
+    client = await open_test_redis()
     visitor = f"visitor-{uuid.uuid4().hex}"
     limiter = create_rate_limiter(REDIS_TEST_URL)
     try:
@@ -104,7 +80,7 @@ async def test_redis_keys_live_under_the_namespace() -> None:
         assert f"/signin/{visitor}/" in keys[0]
     finally:
         await limiter.aclose()
-        await _drop(client, f"*{visitor}*")
+        await drop_keys(client, f"*{visitor}*")
         await client.aclose()
 
 

@@ -215,6 +215,47 @@ async def test_s3_put_does_not_create_the_bucket(s3_settings: Settings) -> None:
         await store.aclose()
 
 
+async def test_s3_presigns_for_the_public_endpoint(s3_settings: Settings, s3_endpoint: str) -> None:
+    # The same moto server under two names: the storage talks to 127.0.0.1, fetchers are given localhost.
+    private = urlsplit(s3_endpoint)
+    assert private.hostname == "127.0.0.1"
+    public = f"http://localhost:{private.port}"
+    store = create_storage(s3_settings.model_copy(update={"s3_public_endpoint_url": public}))
+    assert isinstance(store, S3Storage)
+    try:
+        await store.ensure_bucket()
+        await store.put("a/photo.png", PNG, "image/png")
+
+        url = await store.signed_url("a/photo.png", expires_in=600)
+
+        assert urlsplit(url).netloc == f"localhost:{private.port}"
+        assert f"/{store.bucket}/{S3_PREFIX}/a/photo.png" in url  # path-style, as for the private endpoint
+        response = await fetch(store, url)
+        assert response.status_code == 200
+        assert response.content == PNG
+        assert response.headers["content-type"] == "image/png"
+    finally:
+        await store.aclose()
+
+
+async def test_s3_public_endpoint_is_only_for_presigned_urls(s3_settings: Settings) -> None:
+    # Nothing could answer at the public endpoint, so every other operation must still use S3_ENDPOINT_URL.
+    public = "http://media.viewfinder.invalid:9"
+    store = create_storage(s3_settings.model_copy(update={"s3_public_endpoint_url": public}))
+    try:
+        assert isinstance(store, S3Storage)
+        await store.ensure_bucket()
+        await store.put("a.txt", b"a", "text/plain")
+        assert await store.exists("a.txt") is True
+        assert await store.get("a.txt") == b"a"
+        await store.check()
+        assert (await store.signed_url("a.txt")).startswith(f"{public}/{store.bucket}/{S3_PREFIX}/a.txt?")
+        await store.delete("a.txt")
+        assert await store.exists("a.txt") is False
+    finally:
+        await store.aclose()
+
+
 async def test_invalid_content_type_is_refused(tmp_path: Path) -> None:
     store = create_storage(make_settings(tmp_path))
     with pytest.raises(InvalidInput, match="not valid"):

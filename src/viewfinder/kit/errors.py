@@ -74,14 +74,14 @@ class RateLimited(AppError):
         )
 
 
+class MethodNotAllowed(AppError):
+    status, type, title = 405, "method-not-allowed", "Method not allowed"
+
+
+# Starlette's own HTTP errors (unknown route, wrong method, …) answer in the shape of our classes.
 _HTTP_TITLES = {
-    400: ("bad-request", "Bad request"),
-    401: ("unauthorized", "Sign-in required"),
-    403: ("forbidden", "Not allowed"),
-    404: ("not-found", "Not found"),
-    405: ("method-not-allowed", "Method not allowed"),
-    413: ("payload-too-large", "The request body is too large"),
-    429: ("rate-limited", "Too many requests"),
+    error.status: (error.type, error.title)
+    for error in (AppError, Unauthorized, Forbidden, NotFound, MethodNotAllowed, PayloadTooLarge, RateLimited)
 }
 
 
@@ -140,26 +140,21 @@ async def _http_error(request: Request, exc: Exception) -> JSONResponse:
     return problem(exc.status_code, type_, title, detail, headers=dict(exc.headers or {}), request=request)
 
 
-async def _unexpected_error(request: Request, exc: Exception) -> JSONResponse:
-    # This handler runs outside the request middleware, so the request's log context is passed explicitly.
-    log.exception(
-        "unhandled_error",
-        error_type=type(exc).__name__,
-        method=request.method,
-        path=request.url.path,
-        request_id=getattr(request.state, "request_id", None),
-    )
-    return problem(
-        500,
-        "internal-error",
-        "Something went wrong",
-        "The server could not complete the request. It has been logged; quote the request id.",
-        request=request,
-    )
+def internal_error(request_id: str | None) -> JSONResponse:
+    """The answer to an unexpected error: no trace, only the request id that finds it in the log."""
+    body = {
+        "type": TYPE_BASE + "internal-error",
+        "title": "Something went wrong",
+        "status": 500,
+        "detail": "The server could not complete the request. It has been logged; quote the request id.",
+        "request_id": request_id,
+    }
+    return JSONResponse(body, status_code=500, media_type=PROBLEM_JSON)
 
 
 def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(AppError, _app_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(StarletteHTTPException, _http_error)
-    app.add_exception_handler(Exception, _unexpected_error)
+    # Unexpected errors are answered by RequestContextMiddleware, inside the security headers and the log
+    # context; Starlette's own handler for them runs outside every middleware.

@@ -1,7 +1,7 @@
 """Jobs queued during a unit of work, sent only after it commits.
 
 A worker must never see an id whose row is not committed yet, so queuing only records the job on the
-session; `dispatch_pending` sends them after the commit. The sending itself is plugged in by `worker/`,
+session; `kit.db.send_pending_jobs` sends them after the commit. The sending itself is plugged in by `worker/`,
 which keeps Celery out of the kernel and the domains.
 """
 

@@ -12,7 +12,9 @@ import sentry_sdk
 import structlog
 
 _SECRET_KEYS = re.compile(r"(pass(word)?|secret|token|authorization|cookie|api[_-]?key|dsn)", re.I)
-_URL_PASSWORD = re.compile(r"(?P<scheme>[a-z][a-z0-9+.-]*://[^:/@\s]+:)[^@\s]+@", re.I)
+# scheme://[user]:password@ — the user may be empty (redis://:pw@host), and a password may hold an unescaped
+# "@", so the match runs to the last "@" before the path.
+_URL_PASSWORD = re.compile(r"(?P<scheme>[a-z][a-z0-9+.-]*://[^:/@\s]*:)[^\s/]*@", re.I)
 
 
 def mask_url_password(text: str) -> str:
@@ -46,6 +48,8 @@ def configure_logging(level: str = "INFO", fmt: Literal["auto", "json", "console
         structlog.stdlib.add_log_level,
         structlog.stdlib.add_logger_name,
         structlog.processors.TimeStamper(fmt="iso", utc=True),
+        # Tracebacks become text before masking, so a password in an exception message is masked too.
+        structlog.processors.format_exc_info,
         _mask_secrets,
     ]
     renderer: Any = (
@@ -61,11 +65,7 @@ def configure_logging(level: str = "INFO", fmt: Literal["auto", "json", "console
     )
     formatter = structlog.stdlib.ProcessorFormatter(
         foreign_pre_chain=shared,
-        processors=[
-            structlog.stdlib.ProcessorFormatter.remove_processors_meta,
-            structlog.processors.format_exc_info,
-            renderer,
-        ],
+        processors=[structlog.stdlib.ProcessorFormatter.remove_processors_meta, renderer],
     )
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(formatter)

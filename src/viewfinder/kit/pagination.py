@@ -58,8 +58,15 @@ def _decode_value(value: Any) -> Any:
     if isinstance(value, dict) and "u" in value:
         return uuid.UUID(value["u"])
     if isinstance(value, dict) and "t" in value:
-        return datetime.fromisoformat(value["t"])
+        moment = datetime.fromisoformat(value["t"])
+        if moment.tzinfo is None:
+            raise ValueError("cursor timestamps carry their offset")
+        return moment
     return value
+
+
+def _bad_cursor(detail: str) -> InvalidInput:
+    return InvalidInput(detail, errors=[{"field": "cursor", "message": "not a valid cursor", "code": "cursor"}])
 
 
 def encode_cursor(values: Sequence[Any]) -> str:
@@ -95,8 +102,11 @@ async def paginate(
     """
     if params.cursor:
         after = decode_cursor(params.cursor)
-        if len(after) != len(keys):
-            raise InvalidInput("The cursor does not belong to this list.")
+        # A cursor is client input: values of the wrong type would fail in the database or page wrongly.
+        if len(after) != len(keys) or not all(
+            isinstance(value, key.type.python_type) for value, key in zip(after, keys, strict=False)
+        ):
+            raise _bad_cursor("The cursor does not belong to this list.")
         key = tuple_(*keys)
         statement = statement.where(key < tuple_(*after) if descending else key > tuple_(*after))
     order = [k.desc() if descending else k.asc() for k in keys]

@@ -275,6 +275,7 @@ class S3Storage:
         prefix: str = "",
         *,
         endpoint_url: str | None = None,
+        public_endpoint_url: str | None = None,
         region: str = "us-east-1",
         access_key_id: str | None = None,
         secret_access_key: str | None = None,
@@ -285,21 +286,30 @@ class S3Storage:
         # MinIO and most self-hosted servers do not resolve bucket subdomains, so a custom endpoint means paths.
         config = Config(
             signature_version="s3v4",
-            s3={"addressing_style": "path" if endpoint_url else "auto"},
+            s3={"addressing_style": "path" if endpoint_url or public_endpoint_url else "auto"},
             connect_timeout=5,
             read_timeout=30,
             retries={"max_attempts": 3, "mode": "standard"},
         )
         # A session of our own: the default session is shared module state and not safe to create clients from
         # in several threads at once.
-        self._client: S3Client = boto3.session.Session().client(
-            "s3",
-            endpoint_url=endpoint_url,
-            region_name=region,
-            aws_access_key_id=access_key_id,
-            aws_secret_access_key=secret_access_key,
-            config=config,
-        )
+        session = boto3.session.Session()
+
+        def client(endpoint: str | None) -> S3Client:
+            return session.client(
+                "s3",
+                endpoint_url=endpoint,
+                region_name=region,
+                aws_access_key_id=access_key_id,
+                aws_secret_access_key=secret_access_key,
+                config=config,
+            )
+
+        self._client: S3Client = client(endpoint_url)
+        # Presigned URLs are fetched by browsers and other services, which may not reach the endpoint we use (a
+        # name only a compose network resolves): they are signed for the public endpoint, whose host the
+        # signature covers. Presigning is local work, so this client never connects anywhere.
+        self._presign_client: S3Client = client(public_endpoint_url) if public_endpoint_url else self._client
 
     def _object_key(self, key: str) -> str:
         validate_key(key)
@@ -346,7 +356,7 @@ class S3Storage:
 
     async def signed_url(self, key: str, expires_in: int = 3600) -> str:
         call = partial(
-            self._client.generate_presigned_url,
+            self._presign_client.generate_presigned_url,
             "get_object",
             Params={"Bucket": self.bucket, "Key": self._object_key(key)},
             ExpiresIn=_validate_lifetime(expires_in),
@@ -384,6 +394,8 @@ class S3Storage:
 
     async def aclose(self) -> None:
         await anyio.to_thread.run_sync(self._client.close)
+        if self._presign_client is not self._client:
+            await anyio.to_thread.run_sync(self._presign_client.close)
 
 
 def create_storage(settings: Settings) -> Storage:
@@ -394,6 +406,7 @@ def create_storage(settings: Settings) -> Storage:
             parts.netloc,
             unquote(parts.path),
             endpoint_url=settings.s3_endpoint_url,
+            public_endpoint_url=settings.s3_public_endpoint_url,
             region=settings.s3_region,
             access_key_id=settings.s3_access_key_id.get_secret_value() if settings.s3_access_key_id else None,
             secret_access_key=(

@@ -15,9 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from viewfinder.kit import jobs
-from viewfinder.kit.db import send_pending_jobs
-from viewfinder.kit.errors import PayloadTooLarge, problem
+from viewfinder.kit.errors import PayloadTooLarge, internal_error, problem
 from viewfinder.kit.ids import new_id
 from viewfinder.kit.metrics import HTTP_LATENCY, HTTP_REQUESTS
 from viewfinder.kit.resources import Resources
@@ -48,16 +46,22 @@ class RequestContextMiddleware:
         structlog.contextvars.bind_contextvars(request_id=request_id)
         started = time.perf_counter()
         status = 500
+        status_sent = False
 
         async def send_with_id(message: Message) -> None:
-            nonlocal status
+            nonlocal status, status_sent
             if message["type"] == "http.response.start":
-                status = message["status"]
+                status, status_sent = message["status"], True
                 MutableHeaders(scope=message)[REQUEST_ID_HEADER] = request_id
             await send(message)
 
         try:
             await self.app(scope, receive, send_with_id)
+        except Exception as error:
+            log_unexpected(error, scope)
+            if status_sent:
+                raise
+            await internal_error(request_id)(scope, receive, send_with_id)
         finally:
             elapsed = time.perf_counter() - started
             route = getattr(scope.get("route"), "path", _UNMATCHED_ROUTE)
@@ -72,6 +76,12 @@ class RequestContextMiddleware:
                 latency_ms=round(elapsed * 1000, 2),
             )
             structlog.contextvars.unbind_contextvars("request_id")
+
+
+def log_unexpected(error: Exception, scope: Scope) -> None:
+    access_log.error(
+        "unhandled_error", error_type=type(error).__name__, method=scope["method"], path=scope["path"], exc_info=error
+    )
 
 
 SECURITY_HEADERS = {
@@ -170,7 +180,7 @@ class BodySizeLimitMiddleware:
         return f"The request body is larger than the limit of {self.max_bytes} bytes."
 
     async def _reject(self, scope: Scope, receive: Receive, send: Send) -> None:
-        response = problem(413, "payload-too-large", "The request body is too large", self._detail())
+        response = problem(PayloadTooLarge.status, PayloadTooLarge.type, PayloadTooLarge.title, self._detail())
         await response(scope, receive, send)
 
 
@@ -181,16 +191,8 @@ def get_resources(request: Request) -> Resources:
 
 async def _request_session(request: Request) -> AsyncIterator[AsyncSession]:
     """One session per request, committed once when the route returns; jobs go out after the commit."""
-    resources = get_resources(request)
-    async with resources.db.sessions() as session:
-        try:
-            yield session
-            await session.commit()
-        except BaseException:
-            jobs.discard_pending(session)
-            await session.rollback()
-            raise
-    await send_pending_jobs(session)
+    async with get_resources(request).db.unit_of_work() as session:
+        yield session
 
 
 # scope="function": commit before the answer is sent, so a failed commit is a 500, never a lost write.

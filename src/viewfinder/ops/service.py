@@ -52,8 +52,6 @@ async def _check_worker(resources: Resources) -> None:
         last_seen = await session.scalar(select(func.max(WorkerHeartbeat.last_seen_at)))
     if last_seen is None:
         raise RuntimeError("no worker has reported yet")
-    if last_seen.tzinfo is None:  # max() on SQLite bypasses the column type
-        last_seen = last_seen.replace(tzinfo=utcnow().tzinfo)
     age = utcnow() - last_seen
     if age > stale_after:
         raise RuntimeError(f"the last worker heartbeat is {int(age.total_seconds())} s old")

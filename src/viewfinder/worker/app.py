@@ -8,6 +8,7 @@ from typing import Any
 from celery import Celery, signals
 
 from viewfinder.kit import jobs
+from viewfinder.kit.logging import init_error_reporting
 from viewfinder.kit.metrics import JOB_LATENCY, JOBS
 from viewfinder.settings import Settings, get_settings
 from viewfinder.worker import runtime
@@ -22,6 +23,7 @@ celery_app.set_default()
 def configure(settings: Settings | None = None) -> Celery:
     """Point Celery at the configured broker and plug it in as the job sender."""
     settings = settings or get_settings()
+    init_error_reporting(settings.sentry_dsn.get_secret_value() if settings.sentry_dsn else None)
     runtime.use_settings(settings)
     data_dir = settings.resolved_data_dir
     data_dir.mkdir(parents=True, exist_ok=True)
@@ -34,12 +36,15 @@ def configure(settings: Settings | None = None) -> Celery:
         broker_connection_retry_on_startup=True,
         # Durable state lives in the database; results of jobs are not kept in the broker.
         task_ignore_result=True,
+        task_default_queue=settings.job_queue,
         result_backend=None,
         task_serializer="json",
         accept_content=["json"],
         timezone="UTC",
         enable_utc=True,
-        # A job is acknowledged once done, so a worker that dies mid-job leaves it to another.
+        # A job is acknowledged once done, so Redis and RabbitMQ give the job of a worker that died to another.
+        # The SQLite broker cannot (unacknowledged jobs live in the worker): there, durable rows and the
+        # sweepers that re-queue them recover the work, as they do for any lost job.
         task_acks_late=True,
         task_reject_on_worker_lost=True,
         worker_prefetch_multiplier=1,
