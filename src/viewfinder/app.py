@@ -12,6 +12,7 @@ from fastapi.responses import RedirectResponse
 from fastapi_offline import FastAPIOffline
 
 from viewfinder import worker
+from viewfinder.identity.api import router as identity_router
 from viewfinder.kit.errors import install_error_handlers
 from viewfinder.kit.logging import configure_logging
 from viewfinder.kit.resources import Resources
@@ -19,6 +20,8 @@ from viewfinder.kit.storage import media_router
 from viewfinder.kit.web import BodySizeLimitMiddleware, RequestContextMiddleware, SecurityHeadersMiddleware
 from viewfinder.ops.api import router as ops_router
 from viewfinder.settings import Settings, get_settings
+
+API_PREFIX = "/api/v1"
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -60,6 +63,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     app.include_router(ops_router)
     app.include_router(media_router)
+    app.include_router(identity_router, prefix=API_PREFIX)
 
     @app.get("/", include_in_schema=False)
     async def home() -> RedirectResponse:

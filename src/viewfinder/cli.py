@@ -27,7 +27,7 @@ mail_app = typer.Typer(no_args_is_help=True, help="The mail outbox.")
 app.add_typer(mail_app, name="mail")
 console = Console()
 
-SECRET_FIELDS = {"smtp_url", "sentry_dsn", "secret_key", "s3_access_key_id", "s3_secret_access_key"}
+SECRET_FIELDS = {"smtp_url", "sentry_dsn", "secret_key", "jwt_private_key", "s3_access_key_id", "s3_secret_access_key"}
 URL_FIELDS = {"database_url", "broker_url", "redis_url", "storage_url"}
 
 

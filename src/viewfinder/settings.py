@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import secrets
+from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -15,6 +16,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
 SECRET_KEY_FILE = "secret_key"  # noqa: S105 - a file name, not a secret
+JWT_KEY_FILE = "jwt_ed25519.pem"
 
 
 def _split_csv(value: Any) -> Any:
@@ -57,6 +59,13 @@ class Settings(BaseSettings):
     log_format: Literal["auto", "json", "console"] = "auto"
     sentry_dsn: SecretStr | None = None
     secret_key: SecretStr | None = None
+    # Ed25519 private key (PEM) that signs access tokens; unset, generated once into the data folder.
+    jwt_private_key: SecretStr | None = None
+    access_token_minutes: int = Field(default=15, ge=1, le=1440)
+    refresh_token_days: int = Field(default=30, ge=1, le=365)
+    signin_rate_limit: str = "5/15 minutes"
+    signup_rate_limit: str = "10/hour"
+    api_rate_limit: str = "100/minute"
     cors_origins: CsvList = []
     outbound_allow_hosts: CsvList = []
     max_request_bytes: int = Field(default=50 * 1024 * 1024, ge=1024)
@@ -160,6 +169,13 @@ class Settings(BaseSettings):
         return self.storage_url or f"file://{self.resolved_data_dir / 'media'}"
 
     @property
+    def jwt_private_key_pem(self) -> bytes:
+        """The access-token signing key: from `JWT_PRIVATE_KEY`, or generated once into the data folder."""
+        if self.jwt_private_key is not None:
+            return self.jwt_private_key.get_secret_value().encode()
+        return _secret_file(self.resolved_data_dir / "secrets" / JWT_KEY_FILE, _new_ed25519_pem).encode()
+
+    @property
     def signing_key(self) -> bytes:
         """The install's secret: from `SECRET_KEY`, or generated once into the data folder (mode 0600)."""
         if self.secret_key is not None:
@@ -167,7 +183,21 @@ class Settings(BaseSettings):
         return _secret_file(self.resolved_data_dir / "secrets" / SECRET_KEY_FILE).encode()
 
 
-def _secret_file(path: Path) -> str:
+def _new_ed25519_pem() -> str:
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+    key = Ed25519PrivateKey.generate()
+    return key.private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+    ).decode()
+
+
+def _random_secret() -> str:
+    return secrets.token_urlsafe(48)
+
+
+def _secret_file(path: Path, generate: Callable[[], str] = _random_secret) -> str:
     """Read a generated secret, creating it atomically on first use (processes may start together)."""
     if path.exists():
         return path.read_text().strip()
@@ -175,7 +205,7 @@ def _secret_file(path: Path) -> str:
     tmp = path.with_name(f".{path.name}.{secrets.token_hex(4)}")
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     with os.fdopen(fd, "w") as file:
-        file.write(secrets.token_urlsafe(48))
+        file.write(generate())
     try:
         os.link(tmp, path)  # fails if another process won the race; then its value is the one
     except FileExistsError:

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import time
 from collections.abc import AsyncIterator
+from contextvars import ContextVar
+from dataclasses import dataclass
 from typing import Annotated
 
 import structlog
@@ -21,6 +23,16 @@ from viewfinder.kit.metrics import HTTP_LATENCY, HTTP_REQUESTS
 from viewfinder.kit.resources import Resources
 
 access_log = structlog.get_logger("viewfinder.access")
+
+
+@dataclass(frozen=True)
+class ClientInfo:
+    ip: str
+    user_agent: str
+
+
+# Who is calling, for the services that record it (sessions, the audit log) without a request in hand.
+current_client: ContextVar[ClientInfo | None] = ContextVar("current_client", default=None)
 
 REQUEST_ID_HEADER = "x-request-id"
 _UNMATCHED_ROUTE = "unmatched"
@@ -44,6 +56,8 @@ class RequestContextMiddleware:
         request_id = incoming if _valid_request_id(incoming) else new_id().hex
         scope.setdefault("state", {})["request_id"] = request_id
         structlog.contextvars.bind_contextvars(request_id=request_id)
+        user_agent = dict(scope["headers"]).get(b"user-agent", b"").decode("latin-1")[:512]
+        client_token = current_client.set(ClientInfo(scope["client"][0] if scope.get("client") else "", user_agent))
         started = time.perf_counter()
         status = 500
         status_sent = False
@@ -76,6 +90,7 @@ class RequestContextMiddleware:
                 latency_ms=round(elapsed * 1000, 2),
             )
             structlog.contextvars.unbind_contextvars("request_id")
+            current_client.reset(client_token)
 
 
 def log_unexpected(error: Exception, scope: Scope) -> None:

@@ -1,0 +1,5 @@
+"""Routes of identity: audit."""
+
+from fastapi import APIRouter
+
+router = APIRouter()

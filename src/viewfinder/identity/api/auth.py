@@ -1,0 +1,5 @@
+"""Routes of identity: auth."""
+
+from fastapi import APIRouter
+
+router = APIRouter()

@@ -1,0 +1,5 @@
+"""Routes of identity: workspaces."""
+
+from fastapi import APIRouter
+
+router = APIRouter()

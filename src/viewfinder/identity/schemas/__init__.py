@@ -1,0 +1,1 @@
+"""Request and response models of identity, one module per area."""

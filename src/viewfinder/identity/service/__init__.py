@@ -1,0 +1,1 @@
+"""The rules of identity, one module per area; other domains call these (audit.record above all)."""

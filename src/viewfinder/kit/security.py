@@ -1,0 +1,125 @@
+"""Security primitives: password hashing (argon2id), opaque tokens kept as hashes, signed access tokens.
+
+Hashing a password costs ~20 MiB and tens of milliseconds by design, so it runs in a worker thread, never on
+the event loop; a limiter keeps concurrent hashes from exhausting memory.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+import uuid
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from functools import lru_cache
+from typing import Any
+
+import anyio
+import jwt
+from argon2 import PasswordHasher, Type
+from argon2.exceptions import InvalidHashError, VerificationError
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+
+from viewfinder.kit.clock import utcnow
+
+# OWASP's minimum for argon2id: 19 MiB, 2 iterations, 1 lane.
+PASSWORD_HASHER = PasswordHasher(
+    time_cost=2, memory_cost=19 * 1024, parallelism=1, hash_len=32, salt_len=16, type=Type.ID
+)
+_HASHING = anyio.CapacityLimiter(4)
+# Verifying against this when the account does not exist costs the same as a real check, so the answer's
+# timing does not tell which emails have accounts.
+_DUMMY_HASH = PASSWORD_HASHER.hash("not-a-real-password")
+
+JWT_ALGORITHM = "EdDSA"
+JWT_ISSUER = "viewfinder"
+
+
+async def hash_password(password: str) -> str:
+    return await anyio.to_thread.run_sync(PASSWORD_HASHER.hash, password, limiter=_HASHING)
+
+
+@dataclass(frozen=True)
+class PasswordCheck:
+    valid: bool
+    needs_rehash: bool = False
+
+
+def _verify(stored_hash: str | None, password: str) -> PasswordCheck:
+    try:
+        PASSWORD_HASHER.verify(stored_hash or _DUMMY_HASH, password)
+    except (VerificationError, InvalidHashError):
+        return PasswordCheck(valid=False)
+    if stored_hash is None:
+        return PasswordCheck(valid=False)
+    return PasswordCheck(valid=True, needs_rehash=PASSWORD_HASHER.check_needs_rehash(stored_hash))
+
+
+async def verify_password(stored_hash: str | None, password: str) -> PasswordCheck:
+    """Check a password; with no stored hash (unknown account) it takes as long and fails."""
+    return await anyio.to_thread.run_sync(_verify, stored_hash, password, limiter=_HASHING)
+
+
+def new_token(prefix: str = "", nbytes: int = 32) -> str:
+    """An opaque, unguessable token; a prefix tells its kind at a glance (and to secret scanners)."""
+    return prefix + secrets.token_urlsafe(nbytes)
+
+
+def hash_token(token: str) -> str:
+    """Tokens have 256 bits of entropy, so a fast hash is enough to store them safely."""
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def same(a: str, b: str) -> bool:
+    return hmac.compare_digest(a.encode(), b.encode())
+
+
+@dataclass(frozen=True)
+class AccessClaims:
+    user_id: uuid.UUID
+    session_id: uuid.UUID
+    expires_at: datetime
+
+
+class InvalidAccessToken(Exception):
+    """The access token is malformed, forged or expired."""
+
+
+@lru_cache(maxsize=4)
+def _keys(private_pem: bytes) -> tuple[Ed25519PrivateKey, Ed25519PublicKey]:
+    key = serialization.load_pem_private_key(private_pem, password=None)
+    if not isinstance(key, Ed25519PrivateKey):
+        raise ValueError("JWT_PRIVATE_KEY must be an Ed25519 private key in PEM")
+    return key, key.public_key()
+
+
+def issue_access_token(private_pem: bytes, user_id: uuid.UUID, session_id: uuid.UUID, ttl: timedelta) -> str:
+    now = utcnow()
+    claims: dict[str, Any] = {
+        "iss": JWT_ISSUER,
+        "sub": str(user_id),
+        "sid": str(session_id),
+        "iat": now,
+        "exp": now + ttl,
+    }
+    return jwt.encode(claims, _keys(private_pem)[0], algorithm=JWT_ALGORITHM)
+
+
+def read_access_token(private_pem: bytes, token: str) -> AccessClaims:
+    try:
+        claims = jwt.decode(
+            token,
+            _keys(private_pem)[1],
+            algorithms=[JWT_ALGORITHM],
+            issuer=JWT_ISSUER,
+            options={"require": ["exp", "sub", "sid", "iss"]},
+        )
+        return AccessClaims(
+            uuid.UUID(claims["sub"]),
+            uuid.UUID(claims["sid"]),
+            datetime.fromtimestamp(claims["exp"], tz=utcnow().tzinfo),
+        )
+    except (jwt.PyJWTError, ValueError, KeyError) as error:
+        raise InvalidAccessToken(str(error)) from None
