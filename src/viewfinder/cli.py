@@ -25,6 +25,10 @@ T = TypeVar("T")
 app = typer.Typer(no_args_is_help=True, add_completion=False, help="Viewfinder: run and operate the suite.")
 mail_app = typer.Typer(no_args_is_help=True, help="The mail outbox.")
 app.add_typer(mail_app, name="mail")
+user_app = typer.Typer(no_args_is_help=True, help="People with an account.")
+app.add_typer(user_app, name="user")
+audit_app = typer.Typer(no_args_is_help=True, help="The audit log.")
+app.add_typer(audit_app, name="audit")
 console = Console()
 
 SECRET_FIELDS = {"smtp_url", "sentry_dsn", "secret_key", "jwt_private_key", "s3_access_key_id", "s3_secret_access_key"}
@@ -234,6 +238,55 @@ def mail_send_test(to: Annotated[str, typer.Option(help="Address to send the tes
 
     mail_id = _in_unit_of_work(settings, queue)
     console.print(f"queued test mail {mail_id} to {to}: a worker sends it; `viewfinder mail list` shows its status")
+
+
+@user_app.command("create")
+def user_create(
+    email: Annotated[str, typer.Option(help="Their email address")],
+    password: Annotated[
+        str, typer.Option(help="At least 10 characters, not a common one", prompt=True, hide_input=True)
+    ],
+    name: Annotated[str, typer.Option(help="Their name")] = "",
+    workspace: Annotated[str | None, typer.Option(help="Also create a workspace of this name, owned by them")] = None,
+) -> None:
+    """Create a verified account (and optionally a workspace it owns)."""
+    from viewfinder.identity.service import accounts, workspaces
+
+    async def create(session: AsyncSession) -> str:
+        user = await accounts.create_account(
+            session, email=email, password=password, name=name or email.split("@")[0], verified=True
+        )
+        if workspace:
+            await workspaces.create_workspace(session, user, name=workspace, timezone="UTC", locale="en")
+        return user.email
+
+    created = _in_unit_of_work(_settings(), create)
+    console.print(f"created {created}" + (f" with the workspace {workspace!r}" if workspace else ""), highlight=False)
+
+
+@app.command()
+def demo() -> None:
+    """Create the demo account and workspace, and print how to sign in."""
+    from viewfinder.identity.service.demo import set_up_demo
+
+    settings = _settings()
+    login = _in_unit_of_work(settings, set_up_demo)
+    console.print(
+        f"Sign in at {settings.base_url} with\n  email:    {login.email}\n  password: {login.password}", highlight=False
+    )
+
+
+@audit_app.command("verify")
+def audit_verify() -> None:
+    """Check every chain of the audit log; exit 1 and name the first broken entry if one is broken."""
+    from viewfinder.identity.service.audit import verify_all_chains
+
+    statuses = _in_unit_of_work(_settings(), verify_all_chains)
+    for status in statuses:
+        verdict = "ok" if status.valid else f"broken at entry {status.first_broken_seq}: {status.reason}"
+        print(f"chain {status.chain}: {status.entries} entries, {verdict}")
+    if not all(status.valid for status in statuses):
+        raise typer.Exit(1)
 
 
 def main() -> None:

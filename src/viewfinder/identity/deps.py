@@ -159,3 +159,14 @@ def member_with(permission: Permission) -> Callable[..., Awaitable[Member]]:
         return Member(principal=principal, workspace=workspace, role=role)
 
     return resolve
+
+
+def principal_with(permission: Permission) -> Callable[..., Awaitable[Principal]]:
+    """A dependency for routes outside a workspace: the caller, whose API token (if any) allows `permission`."""
+
+    async def resolve(principal: CurrentPrincipal) -> Principal:
+        if not principal.allows(permission):
+            raise Forbidden(f"The API token's scopes do not include {permission.value}.")
+        return principal
+
+    return resolve

@@ -54,9 +54,17 @@ class RateLimiter:
         self._strategy = MovingWindowRateLimiter(storage)
 
     async def hit(self, limit: str, *identifiers: str) -> None:
+        await self._apply(self._strategy.hit, limit, identifiers)
+
+    async def check(self, limit: str, *identifiers: str) -> None:
+        """Raise `RateLimited` if the limit is spent, without counting a hit: for limits that count only
+        failures (sign-in), checked before the attempt and hit after a failed one."""
+        await self._apply(self._strategy.test, limit, identifiers)
+
+    async def _apply(self, allowed: Callable[..., Awaitable[bool]], limit: str, identifiers: tuple[str, ...]) -> None:
         for item in _parse(limit):
             try:
-                if await self._strategy.hit(item, *identifiers):
+                if await allowed(item, *identifiers):
                     continue
                 stats = await self._strategy.get_window_stats(item, *identifiers)
             except StorageError as error:

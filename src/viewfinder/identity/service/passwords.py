@@ -1,0 +1,50 @@
+"""Rules for emails and new passwords, shared by sign-up, password change and reset, and invitations."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from email_validator import EmailNotValidError, validate_email
+from zxcvbn.frequency_lists import FREQUENCY_LISTS
+
+from viewfinder.kit.errors import InvalidInput
+
+MIN_PASSWORD_LENGTH = 10
+MAX_PASSWORD_LENGTH = 256  # argon2 takes any length; this bounds the work one request can ask for
+
+
+class WeakPassword(InvalidInput):
+    title = "The password is too weak"
+
+
+class InvalidEmail(InvalidInput):
+    title = "The email address is not valid"
+
+
+@lru_cache(maxsize=1)
+def _common_passwords() -> frozenset[str]:
+    # The 30,000 most common passwords of leaked password sets, as zxcvbn ships them.
+    return frozenset(FREQUENCY_LISTS["passwords"])
+
+
+def check_new_password(password: str, *, email: str = "", field: str = "password") -> str:
+    """Refuse short, overlong and common passwords, and the email itself, with a message a person can act on."""
+    problem = None
+    if len(password) < MIN_PASSWORD_LENGTH:
+        problem = f"Use at least {MIN_PASSWORD_LENGTH} characters."
+    elif len(password) > MAX_PASSWORD_LENGTH:
+        problem = f"Use at most {MAX_PASSWORD_LENGTH} characters."
+    elif password.lower() in _common_passwords() or (email and password.lower() == email.lower()):
+        problem = "This password is among the most common ones: choose another."
+    if problem:
+        raise WeakPassword(problem, errors=[{"field": field, "message": problem, "code": "weak_password"}])
+    return password
+
+
+def normalize_email(email: str, *, field: str = "email") -> str:
+    """The form emails are stored and compared in: validated, with the domain and the local part lowercased."""
+    try:
+        normalized = validate_email(email.strip(), check_deliverability=False).normalized
+    except EmailNotValidError as error:
+        raise InvalidEmail(str(error), errors=[{"field": field, "message": str(error), "code": "email"}]) from None
+    return normalized.lower()
