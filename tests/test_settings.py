@@ -71,3 +71,18 @@ def test_base_url_follows_host_and_port_unless_set(tmp_path: Path, monkeypatch: 
     assert str(load_settings(data_dir=tmp_path).base_url) == "http://127.0.0.1:9100/"
     monkeypatch.setenv("BASE_URL", "https://vf.example.com")
     assert str(load_settings(data_dir=tmp_path).base_url) == "https://vf.example.com/"
+
+
+def test_the_access_token_key_follows_the_install_secret(tmp_path: Path) -> None:
+    first = load_settings(data_dir=tmp_path, secret_key="one").jwt_private_key_pem
+    assert first == load_settings(data_dir=tmp_path / "elsewhere", secret_key="one").jwt_private_key_pem
+    assert first != load_settings(data_dir=tmp_path, secret_key="two").jwt_private_key_pem
+    assert first.startswith(b"-----BEGIN PRIVATE KEY-----")
+
+
+def test_empty_secrets_count_as_unset(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SENTRY_DSN", "")
+    monkeypatch.setenv("JWT_PRIVATE_KEY", "")
+    settings = load_settings(data_dir=tmp_path)
+    assert settings.sentry_dsn is None
+    assert settings.jwt_private_key is None

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import secrets
-from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -16,7 +15,6 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
 SECRET_KEY_FILE = "secret_key"  # noqa: S105 - a file name, not a secret
-JWT_KEY_FILE = "jwt_ed25519.pem"
 
 
 def _split_csv(value: Any) -> Any:
@@ -59,11 +57,12 @@ class Settings(BaseSettings):
     log_format: Literal["auto", "json", "console"] = "auto"
     sentry_dsn: SecretStr | None = None
     secret_key: SecretStr | None = None
-    # Ed25519 private key (PEM) that signs access tokens; unset, generated once into the data folder.
+    # Ed25519 private key (PEM) that signs access tokens; unset, derived from the install's secret.
     jwt_private_key: SecretStr | None = None
     access_token_minutes: int = Field(default=15, ge=1, le=1440)
     refresh_token_days: int = Field(default=30, ge=1, le=365)
     signin_rate_limit: str = "5/15 minutes"
+    signin_ip_rate_limit: str = "50/15 minutes"
     signup_rate_limit: str = "10/hour"
     api_rate_limit: str = "100/minute"
     cors_origins: CsvList = []
@@ -90,6 +89,14 @@ class Settings(BaseSettings):
         if "*" in value:
             raise ValueError("list the origins: '*' would let any site call the API with a user's cookies")
         return value
+
+    @field_validator(
+        "jwt_private_key", "secret_key", "sentry_dsn", "s3_access_key_id", "s3_secret_access_key", mode="before"
+    )
+    @classmethod
+    def _empty_is_unset(cls, value: Any) -> Any:
+        # Compose files pass unset variables as empty strings.
+        return None if value == "" else value
 
     @field_validator("log_level", mode="before")
     @classmethod
@@ -170,10 +177,11 @@ class Settings(BaseSettings):
 
     @property
     def jwt_private_key_pem(self) -> bytes:
-        """The access-token signing key: from `JWT_PRIVATE_KEY`, or generated once into the data folder."""
+        """The access-token signing key: from `JWT_PRIVATE_KEY`, or derived from the install's secret, so that
+        every web process of an install signs and checks alike with nothing more to share than SECRET_KEY."""
         if self.jwt_private_key is not None:
             return self.jwt_private_key.get_secret_value().encode()
-        return _secret_file(self.resolved_data_dir / "secrets" / JWT_KEY_FILE, _new_ed25519_pem).encode()
+        return _derived_ed25519_pem(self.signing_key)
 
     @property
     def signing_key(self) -> bytes:
@@ -183,21 +191,20 @@ class Settings(BaseSettings):
         return _secret_file(self.resolved_data_dir / "secrets" / SECRET_KEY_FILE).encode()
 
 
-def _new_ed25519_pem() -> str:
-    from cryptography.hazmat.primitives import serialization
+@lru_cache(maxsize=4)
+def _derived_ed25519_pem(secret: bytes) -> bytes:
+    from cryptography.hazmat.primitives import hashes, serialization
     from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+    from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
-    key = Ed25519PrivateKey.generate()
+    seed = HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=b"viewfinder access tokens").derive(secret)
+    key = Ed25519PrivateKey.from_private_bytes(seed)
     return key.private_bytes(
         serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
-    ).decode()
+    )
 
 
-def _random_secret() -> str:
-    return secrets.token_urlsafe(48)
-
-
-def _secret_file(path: Path, generate: Callable[[], str] = _random_secret) -> str:
+def _secret_file(path: Path) -> str:
     """Read a generated secret, creating it atomically on first use (processes may start together)."""
     if path.exists():
         return path.read_text().strip()
@@ -205,7 +212,7 @@ def _secret_file(path: Path, generate: Callable[[], str] = _random_secret) -> st
     tmp = path.with_name(f".{path.name}.{secrets.token_hex(4)}")
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     with os.fdopen(fd, "w") as file:
-        file.write(generate())
+        file.write(secrets.token_urlsafe(48))
     try:
         os.link(tmp, path)  # fails if another process won the race; then its value is the one
     except FileExistsError:

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+import anyio
 import httpx
 import pytest
 from fastapi import FastAPI
@@ -706,3 +707,41 @@ async def test_account_routes_refuse_api_tokens_and_anonymous_callers(app: FastA
         assert anonymous.status_code == 401
         assert anonymous.headers["www-authenticate"] == "Bearer"
     assert (await _user(app, ada.user_id)).name == "Test Person"
+
+
+async def test_parallel_guesses_cannot_outrun_the_sign_in_limit(client: httpx.AsyncClient, ada: Person) -> None:
+    answers: list[int] = []
+
+    async def guess() -> None:
+        answers.append((await _log_in(client, "ada@example.com", "wrong password, again")).status_code)
+
+    async with anyio.create_task_group() as group:
+        for _ in range(12):
+            group.start_soon(guess)
+    assert sorted(set(answers)) == [401, 429]
+    assert answers.count(401) == 5
+
+
+async def test_api_tokens_need_a_verified_address_and_die_with_a_password_reset(
+    app: FastAPI, client: httpx.AsyncClient
+) -> None:
+    unverified = await make_person(app, "claimed@example.com", verified=False)
+    refused = await client.post(
+        f"{AUTH}/tokens", json={"name": "CI", "scopes": ["content:read"]}, headers=unverified.headers
+    )
+    assert refused.status_code == 403
+
+    owner = await make_person(app, "owner@example.com")
+    created = await client.post(
+        f"{AUTH}/tokens", json={"name": "CI", "scopes": ["workspace:read"]}, headers=owner.headers
+    )
+    assert created.status_code == 201, created.text
+    token_headers = {"Authorization": f"Bearer {created.json()['token']}"}
+    assert (await client.get("/api/v1/workspaces", headers=token_headers)).status_code == 200
+    assert (await client.post(f"{AUTH}/password/forgot", json={"email": "owner@example.com"})).status_code == 202
+    reset_token = await _mailed_token(app, "owner@example.com", "reset_password", "reset-password")
+    reset = await client.post(
+        f"{AUTH}/password/reset", json={"token": reset_token, "new_password": "a brand new long passphrase"}
+    )
+    assert reset.status_code in (200, 204), reset.text
+    assert (await client.get("/api/v1/workspaces", headers=token_headers)).status_code == 401

@@ -57,9 +57,16 @@ class RateLimiter:
         await self._apply(self._strategy.hit, limit, identifiers)
 
     async def check(self, limit: str, *identifiers: str) -> None:
-        """Raise `RateLimited` if the limit is spent, without counting a hit: for limits that count only
-        failures (sign-in), checked before the attempt and hit after a failed one."""
+        """Raise `RateLimited` if the limit is spent, without counting a hit."""
         await self._apply(self._strategy.test, limit, identifiers)
+
+    async def reset(self, limit: str, *identifiers: str) -> None:
+        """Forget the hits counted for these identifiers (a sign-in that succeeded clears its failures)."""
+        for item in _parse(limit):
+            try:
+                await self._strategy.clear(item, *identifiers)
+            except StorageError as error:
+                log.warning("rate_limit_unavailable", error_type=type(error.storage_error).__name__)
 
     async def _apply(self, allowed: Callable[..., Awaitable[bool]], limit: str, identifiers: tuple[str, ...]) -> None:
         for item in _parse(limit):

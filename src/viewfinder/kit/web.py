@@ -81,11 +81,11 @@ class RequestContextMiddleware:
             route = getattr(scope.get("route"), "path", _UNMATCHED_ROUTE)
             HTTP_REQUESTS.labels(scope["method"], route, str(status)).inc()
             HTTP_LATENCY.labels(scope["method"], route).observe(elapsed)
+            # A matched route is logged by its template: paths can carry secrets (an invitation's token).
             access_log.info(
                 "request",
                 method=scope["method"],
-                path=scope["path"],
-                route=route,
+                path=scope["path"] if route == _UNMATCHED_ROUTE else route,
                 status=status,
                 latency_ms=round(elapsed * 1000, 2),
             )
@@ -94,8 +94,9 @@ class RequestContextMiddleware:
 
 
 def log_unexpected(error: Exception, scope: Scope) -> None:
+    route = getattr(scope.get("route"), "path", scope["path"])
     access_log.error(
-        "unhandled_error", error_type=type(error).__name__, method=scope["method"], path=scope["path"], exc_info=error
+        "unhandled_error", error_type=type(error).__name__, method=scope["method"], path=route, exc_info=error
     )
 
 

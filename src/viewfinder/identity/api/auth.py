@@ -231,7 +231,7 @@ async def verify_email(body: EmailVerification, session: DbSession) -> None:
 
 @router.post("/verify-email/resend", status_code=status.HTTP_202_ACCEPTED)
 async def resend_verification(principal: SignedIn, session: DbSession, resources: ResourcesDep) -> None:
-    await accounts.resend_verification(session, resources.settings, principal.user)
+    await accounts.resend_verification(session, resources, principal.user)
 
 
 @router.get("/notifications")

@@ -29,9 +29,10 @@ from viewfinder.identity.models import (
 )
 from viewfinder.identity.permissions import Role
 from viewfinder.identity.service import audit
+from viewfinder.identity.service.errors import EmailTaken, LastOwner
 from viewfinder.identity.service.passwords import check_new_password, normalize_email
 from viewfinder.kit.clock import utcnow
-from viewfinder.kit.errors import AppError, Conflict, InvalidInput, NotFound, Unauthorized
+from viewfinder.kit.errors import AppError, Conflict, Forbidden, InvalidInput, NotFound, Unauthorized
 from viewfinder.kit.mail import queue_mail
 from viewfinder.kit.pagination import PageParams, paginate
 from viewfinder.kit.resources import Resources
@@ -41,6 +42,7 @@ from viewfinder.settings import Settings
 
 VERIFY_EMAIL_VALID = timedelta(hours=48)
 RESET_PASSWORD_VALID = timedelta(hours=1)
+RESEND_VERIFICATION_LIMIT = "3/hour"
 ERASED_NAME = "Deleted user"
 ERASED_DOMAIN = "erased.invalid"
 API_TOKEN_DISPLAY_LENGTH = 12
@@ -54,10 +56,6 @@ NOTIFICATION_EVENTS: dict[str, bool] = {
     "channel_needs_reconnect": True,
     "weekly_report": False,
 }
-
-
-class EmailTaken(Conflict):
-    title = "The email address is taken"
 
 
 class InvalidCredentials(Unauthorized):
@@ -80,16 +78,16 @@ class InvalidLink(InvalidInput):
     title = "The link is not valid"
 
 
+class EmailNotVerified(Forbidden):
+    title = "The email address is not verified"
+
+
 class EmailAlreadyVerified(Conflict):
     title = "The email address is already verified"
 
 
 class NotASession(AppError):
     title = "Not a session"
-
-
-class LastOwner(Conflict):
-    title = "You are the last owner of a workspace"
 
 
 class UnknownNotificationEvent(InvalidInput):
@@ -165,16 +163,23 @@ async def _user_by_email(session: AsyncSession, email: str) -> User | None:
 
 
 async def sign_in(session: AsyncSession, resources: Resources, *, email: str, password: str) -> IssuedTokens:
-    """Open a session. Unknown emails and wrong passwords get the same answer after the same work, and only
-    failures count towards the limit, so a person who signs in often is never locked out."""
+    """Open a session. Unknown emails and wrong passwords get the same answer after the same work.
+
+    Every attempt counts before the password is checked, so parallel guesses cannot outrun the limit; a
+    success clears the count, so only failures add up for a person who signs in often. Failures also count
+    per IP, against one password tried on many accounts.
+    """
     email = normalize_email(email)
-    attempts = (resources.settings.signin_rate_limit, "signin", email, _client_ip())
-    await resources.rate_limiter.check(*attempts)
+    limiter, settings, ip = resources.rate_limiter, resources.settings, _client_ip()
+    attempts = (settings.signin_rate_limit, "signin", email, ip)
+    await limiter.check(settings.signin_ip_rate_limit, "signin-ip", ip)
+    await limiter.hit(*attempts)
     user = await _user_by_email(session, email)
     check = await verify_password(user.password_hash if user else None, password)
     if user is None or not check.valid:
-        await resources.rate_limiter.hit(*attempts)
+        await limiter.hit(settings.signin_ip_rate_limit, "signin-ip", ip)
         raise InvalidCredentials("The email or the password is wrong.")
+    await limiter.reset(*attempts)
     if check.needs_rehash:
         user.password_hash = await hash_password(password)
     issued = await _open_session(session, resources.settings, user)
@@ -366,7 +371,9 @@ async def change_password(
 async def request_password_reset(session: AsyncSession, resources: Resources, *, email: str) -> None:
     """Mail a reset link if the account exists; the caller answers the same either way."""
     email = normalize_email(email)
-    # Per address, whoever asks: nobody can flood someone's mailbox with reset mails.
+    # Per address, whoever asks: nobody can flood someone's mailbox with reset mails; and per IP, so one
+    # client cannot mail many addresses.
+    await resources.rate_limiter.hit(resources.settings.signup_rate_limit, "password_reset_ip", _client_ip())
     await resources.rate_limiter.hit(resources.settings.signin_rate_limit, "password_reset", email)
     user = await _user_by_email(session, email)
     if user is None:
@@ -412,6 +419,10 @@ async def reset_password(session: AsyncSession, *, token: str, new_password: str
         .values(used_at=utcnow())
     )
     ended = await _revoke_sessions(session, user.id, "password_reset")
+    # Whoever knew the old password may have made tokens with it: a reset takes those back too.
+    await session.execute(
+        update(ApiToken).where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None)).values(revoked_at=utcnow())
+    )
     await audit.record(
         session,
         action="user.password_reset",
@@ -441,10 +452,12 @@ async def verify_email(session: AsyncSession, *, token: str) -> None:
     )
 
 
-async def resend_verification(session: AsyncSession, settings: Settings, user: User) -> None:
+async def resend_verification(session: AsyncSession, resources: Resources, user: User) -> None:
     if user.email_verified_at is not None:
         raise EmailAlreadyVerified("Your email address is already verified.")
-    await _mail_verification(session, settings, user)
+    # An unverified account may belong to someone else: it must not become a way to flood that inbox.
+    await resources.rate_limiter.hit(RESEND_VERIFICATION_LIMIT, "verify-resend", str(user.id))
+    await _mail_verification(session, resources.settings, user)
 
 
 async def _mail_verification(session: AsyncSession, settings: Settings, user: User) -> None:
@@ -588,6 +601,10 @@ async def create_api_token(
     expires_in_days: int | None = None,
 ) -> tuple[ApiToken, str]:
     """A new token and its secret, which is never stored or shown again."""
+    if user.email_verified_at is None:
+        # Until the address is proven, the account may be someone else's claim on it; a token would outlive
+        # the password reset by which the real owner takes it back.
+        raise EmailNotVerified("Verify your email address before creating API tokens.")
     now = utcnow()
     if expires_in_days is not None:
         expires_at = now + timedelta(days=expires_in_days)

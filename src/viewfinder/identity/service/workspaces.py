@@ -19,6 +19,7 @@ from viewfinder.identity.deps import Member, Principal
 from viewfinder.identity.models import Invitation, Membership, User, Workspace
 from viewfinder.identity.permissions import ASSIGNABLE_BY, Permission, Role, can
 from viewfinder.identity.service import audit
+from viewfinder.identity.service.errors import EmailTaken, LastOwner
 from viewfinder.identity.service.passwords import check_new_password, normalize_email
 from viewfinder.kit import mail
 from viewfinder.kit.clock import utcnow
@@ -28,10 +29,6 @@ from viewfinder.kit.security import hash_password, hash_token, new_token
 
 INVITATION_TTL = timedelta(days=7)
 INVITATION_MAIL = "invitation"
-
-
-class LastOwner(Conflict):
-    title = "A workspace keeps at least one owner"
 
 
 class RoleNotAssignable(Forbidden):
@@ -60,10 +57,6 @@ class InvitationClosed(Conflict):
 
 class WrongInvitee(Forbidden):
     title = "The invitation is for another address"
-
-
-class EmailTaken(Conflict):
-    title = "An account with this email exists"
 
 
 @dataclass(frozen=True)
