@@ -647,11 +647,16 @@ async def test_erasing_an_account_keeps_a_pseudonym_and_ends_everything(
         assert list(await session.scalars(select(Membership.user_id).where(Membership.workspace_id == shared))) == [
             grace.user_id
         ]
-        live = select(func.count()).select_from(UserSession).where(UserSession.user_id == ada.user_id)
-        assert await session.scalar(live.where(UserSession.revoked_at.is_(None))) == 0
+        # Devices, IPs, tokens and mails to the old address are gone, not merely revoked.
         assert (
-            await session.scalar(select(func.count()).select_from(ApiToken).where(ApiToken.revoked_at.is_(None))) == 0
+            await session.scalar(
+                select(func.count()).select_from(UserSession).where(UserSession.user_id == ada.user_id)
+            )
+            == 0
         )
+        assert await session.scalar(select(func.count()).select_from(ApiToken)) == 0
+        mails = select(func.count()).select_from(OutboxMail).where(OutboxMail.to_address == "ada@example.com")
+        assert await session.scalar(mails) == 0
         # The audit log keeps the actor's id, which now leads to the pseudonym; no entry names the person.
         entries = list(await session.scalars(select(AuditEntry).where(AuditEntry.actor_id == ada.user_id)))
         assert {"api_token.created", "workspace.deleted", "member.left", "user.erased"} <= {e.action for e in entries}

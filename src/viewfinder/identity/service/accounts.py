@@ -19,6 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from viewfinder.identity.deps import API_TOKEN_PREFIX, Principal
 from viewfinder.identity.models import (
     ApiToken,
+    Invitation,
     Membership,
     OneTimePurpose,
     OneTimeToken,
@@ -32,8 +33,8 @@ from viewfinder.identity.service import audit
 from viewfinder.identity.service.errors import EmailTaken, LastOwner
 from viewfinder.identity.service.passwords import check_new_password, normalize_email
 from viewfinder.kit.clock import utcnow
-from viewfinder.kit.errors import AppError, Conflict, Forbidden, InvalidInput, NotFound, Unauthorized
-from viewfinder.kit.mail import queue_mail
+from viewfinder.kit.errors import Conflict, Forbidden, InvalidInput, NotFound, Unauthorized
+from viewfinder.kit.mail import OutboxMail, queue_mail
 from viewfinder.kit.pagination import PageParams, paginate
 from viewfinder.kit.resources import Resources
 from viewfinder.kit.security import hash_password, hash_token, issue_access_token, new_token, verify_password
@@ -84,10 +85,6 @@ class EmailNotVerified(Forbidden):
 
 class EmailAlreadyVerified(Conflict):
     title = "The email address is already verified"
-
-
-class NotASession(AppError):
-    title = "Not a session"
 
 
 class UnknownNotificationEvent(InvalidInput):
@@ -264,8 +261,7 @@ async def _end_stolen_session(session: AsyncSession, user_session: UserSession) 
 
 
 async def sign_out(session: AsyncSession, principal: Principal) -> None:
-    if principal.session_id is None:
-        raise NotASession("An API token is not a session: revoke it with DELETE /api/v1/auth/tokens/{id}.")
+    assert principal.session_id is not None, "account routes refuse API tokens"
     await _revoke_sessions(session, principal.user.id, "signed_out", only=principal.session_id)
     await audit.record(
         session,
@@ -736,12 +732,14 @@ async def _leave_workspace(session: AsyncSession, user: User, holding: _Holding)
 
 async def _erase_user(session: AsyncSession, user: User) -> None:
     now = utcnow()
-    await _revoke_sessions(session, user.id, "erased")
-    await session.execute(
-        update(ApiToken).where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None)).values(revoked_at=now)
-    )
+    pseudonym = f"erased-{user.id}@{ERASED_DOMAIN}"
+    # Everything that holds their address, devices or IPs goes; the audit log keeps only their id.
+    await session.execute(delete(UserSession).where(UserSession.user_id == user.id))
+    await session.execute(delete(ApiToken).where(ApiToken.user_id == user.id))
     await session.execute(delete(OneTimeToken).where(OneTimeToken.user_id == user.id))
-    user.email = f"erased-{user.id}@{ERASED_DOMAIN}"
+    await session.execute(delete(OutboxMail).where(OutboxMail.to_address == user.email))
+    await session.execute(update(Invitation).where(Invitation.email == user.email).values(email=pseudonym))
+    user.email = pseudonym
     user.name = ERASED_NAME
     user.password_hash = None
     user.avatar_url = None
