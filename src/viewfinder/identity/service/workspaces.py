@@ -181,14 +181,17 @@ async def change_role(session: AsyncSession, member: Member, user_id: uuid.UUID,
     old = target.membership.role
     if old == role:
         return target
-    if old == Role.OWNER:
-        await _keep_an_owner(
-            session,
-            member.workspace.id,
-            without=user_id,
-            detail="This member is the workspace's last owner: make another member owner first "
-            "(POST /workspaces/{id}/ownership or a role change), then change this role.",
-        )
+    if Role.OWNER in (old, role):
+        # The caller's role was read before the owners' rows were locked: an owner demoted meanwhile by a
+        # racing request must not still make or unmake owners.
+        owners = await _owner_ids(session, member.workspace.id)
+        if member.user.id not in owners:
+            raise RoleNotAssignable("Only an owner may make or unmake owners.")
+        if old == Role.OWNER and not owners - {user_id}:
+            raise LastOwner(
+                "This member is the workspace's last owner: make another member owner first "
+                "(POST /workspaces/{id}/ownership or a role change), then change this role."
+            )
     target.membership.role = role
     await audit.record(
         session,
