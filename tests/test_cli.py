@@ -86,3 +86,11 @@ def test_a_bad_address_is_refused_in_one_line(tmp_path: Path) -> None:
     result = viewfinder("mail", "send-test", "--to", "not an address", env=env)
     assert result.returncode == 1
     assert result.stderr.strip() == "viewfinder: 'not an address' is not a mail address"
+
+
+def test_the_outbox_listing_keeps_links_whole(tmp_path: Path) -> None:
+    env = clean_env(tmp_path, BASE_URL="https://viewfinder.example.com/a/rather/long/path/that/a/table/would/cut")
+    assert viewfinder("migrate", env=env).returncode == 0
+    assert viewfinder("mail", "send-test", "--to", "ops@example.com", env=env).returncode == 0
+    listed = viewfinder("mail", "list", env=env)
+    assert "    https://viewfinder.example.com/a/rather/long/path/that/a/table/would/cut" in listed.stdout

@@ -217,10 +217,11 @@ def mail_list(
     if as_json:
         print(json.dumps(mails, indent=2))
         return
-    table = Table("created", "to", "subject", "status", "links")
+    # Plain lines rather than a table: links must stay whole to be copied, whatever the terminal's width.
     for item in mails:
-        table.add_row(item["created_at"][:19], item["to"], item["subject"], item["status"], "\n".join(item["links"]))
-    console.print(table)
+        print(f"{item['created_at'][:19]}  {item['status']:6}  {item['to']}  {item['subject']}")
+        for link in item["links"]:
+            print(f"    {link}")
 
 
 @mail_app.command("send-test")
