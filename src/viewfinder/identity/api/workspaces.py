@@ -10,6 +10,7 @@ from fastapi import APIRouter, Depends, Query, Response, status
 from viewfinder.identity.deps import Member, Principal, member_with, principal_with
 from viewfinder.identity.permissions import Permission, Role
 from viewfinder.identity.schemas import workspaces as schemas
+from viewfinder.identity.schemas.auth import Account
 from viewfinder.identity.service import workspaces as service
 from viewfinder.kit.pagination import Page, PageParams, page_params
 from viewfinder.kit.web import DbSession, ResourcesDep, current_client
@@ -182,13 +183,13 @@ async def accept_invitation(
 @invitations.post(
     "/{token}/signup",
     status_code=status.HTTP_201_CREATED,
-    response_model=schemas.NewUser,
+    response_model=Account,
     dependencies=[Depends(signup_rate_limit)],
 )
-async def sign_up_by_invitation(token: str, body: schemas.InvitationSignup, session: DbSession) -> schemas.NewUser:
+async def sign_up_by_invitation(token: str, body: schemas.InvitationSignup, session: DbSession) -> Account:
     """Create an account for the invited address and join; then sign in through /auth/login."""
     user = await service.sign_up_by_invitation(session, token, name=body.name, password=body.password)
-    return schemas.NewUser.model_validate(user)
+    return Account.model_validate(user)
 
 
 router.include_router(workspaces)

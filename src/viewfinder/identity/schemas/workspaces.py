@@ -160,15 +160,3 @@ class InvitationSignup(BaseModel):
 
     name: PersonName
     password: str = Field(max_length=1024)
-
-
-class NewUser(BaseModel):
-    model_config = ConfigDict(from_attributes=True)
-
-    id: uuid.UUID
-    email: str
-    name: str
-    email_verified_at: datetime | None
-    timezone: str
-    locale: str
-    created_at: datetime

@@ -29,7 +29,7 @@ from viewfinder.identity.models import (
     Workspace,
 )
 from viewfinder.identity.permissions import Role
-from viewfinder.identity.service import audit
+from viewfinder.identity.service import audit, workspaces
 from viewfinder.identity.service.errors import EmailTaken, LastOwner
 from viewfinder.identity.service.passwords import check_new_password, normalize_email
 from viewfinder.kit.clock import utcnow
@@ -109,9 +109,20 @@ class SessionView:
 
 
 async def create_account(
-    session: AsyncSession, *, email: str, password: str, name: str, verified: bool = False
+    session: AsyncSession,
+    *,
+    email: str,
+    password: str,
+    name: str,
+    verified: bool = False,
+    timezone: str = "UTC",
+    locale: str = "en",
+    workspace_id: uuid.UUID | None = None,
 ) -> User:
-    """A new user with a checked email and password (sign-up, an invitation's sign-up, the CLI)."""
+    """A new user with a checked email and password (sign-up, an invitation's sign-up, the CLI).
+
+    `workspace_id` puts the sign-up in that workspace's audit chain (someone joining through its invitation).
+    """
     email = normalize_email(email)
     check_new_password(password, email=email)
     if await _user_by_email(session, email) is not None:
@@ -122,8 +133,8 @@ async def create_account(
         name=name,
         password_hash=await hash_password(password),
         email_verified_at=now if verified else None,
-        timezone="UTC",
-        locale="en",
+        timezone=timezone,
+        locale=locale,
         notification_preferences={},
     )
     session.add(user)
@@ -133,7 +144,13 @@ async def create_account(
         # Two sign-ups with one address at once: the unique index decides, the loser gets the same answer.
         raise _email_taken() from None
     await audit.record(
-        session, action="user.signed_up", target_type="user", target_id=user.id, summary="Signed up", actor_id=user.id
+        session,
+        action="user.signed_up",
+        target_type="user",
+        target_id=user.id,
+        summary="Signed up",
+        actor_id=user.id,
+        workspace_id=workspace_id,
     )
     return user
 
@@ -664,7 +681,6 @@ class _Holding:
     workspace_name: str
     role: Role
     members: int
-    owners: int
 
 
 async def erase_account(session: AsyncSession, resources: Resources, principal: Principal, *, password: str) -> None:
@@ -676,7 +692,14 @@ async def erase_account(session: AsyncSession, resources: Resources, principal: 
     user = principal.user
     await _check_current_password(resources, user, password, field="password")
     holdings = await _holdings(session, user.id)
-    orphaned = [h for h in holdings if h.role == Role.OWNER and h.owners == 1 and h.members > 1]
+    # Owners are read under the workspaces' owner lock, so two owners erasing at once cannot both leave.
+    orphaned = [
+        h
+        for h in holdings
+        if h.role == Role.OWNER
+        and h.members > 1
+        and not await workspaces.owner_ids(session, h.workspace_id) - {user.id}
+    ]
     if orphaned:
         names = ", ".join(f"“{h.workspace_name}”" for h in orphaned)
         raise LastOwner(
@@ -694,14 +717,13 @@ async def _holdings(session: AsyncSession, user_id: uuid.UUID) -> list[_Holding]
         select(
             Membership.workspace_id,
             func.count().label("members"),
-            func.count().filter(Membership.role == Role.OWNER).label("owners"),
         )
         .where(Membership.workspace_id.in_(mine))
         .group_by(Membership.workspace_id)
         .subquery()
     )
     rows = await session.execute(
-        select(Workspace.id, Workspace.name, Membership.role, counts.c.members, counts.c.owners)
+        select(Workspace.id, Workspace.name, Membership.role, counts.c.members)
         .join(Membership, Membership.workspace_id == Workspace.id)
         .join(counts, counts.c.workspace_id == Workspace.id)
         .where(Membership.user_id == user_id)

@@ -12,20 +12,19 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import select, update
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from viewfinder.identity.deps import Member, Principal
 from viewfinder.identity.models import Invitation, Membership, User, Workspace
 from viewfinder.identity.permissions import ASSIGNABLE_BY, Permission, Role, can
-from viewfinder.identity.service import audit
+from viewfinder.identity.service import accounts, audit
 from viewfinder.identity.service.errors import EmailTaken, LastOwner
-from viewfinder.identity.service.passwords import check_new_password, normalize_email
+from viewfinder.identity.service.passwords import normalize_email
 from viewfinder.kit import mail
 from viewfinder.kit.clock import utcnow
 from viewfinder.kit.errors import AppError, Conflict, Forbidden, InvalidInput, NotFound
 from viewfinder.kit.pagination import PageParams, paginate
-from viewfinder.kit.security import hash_password, hash_token, new_token
+from viewfinder.kit.security import hash_token, new_token
 
 INVITATION_TTL = timedelta(days=7)
 INVITATION_MAIL = "invitation"
@@ -184,7 +183,7 @@ async def change_role(session: AsyncSession, member: Member, user_id: uuid.UUID,
     if Role.OWNER in (old, role):
         # The caller's role was read before the owners' rows were locked: an owner demoted meanwhile by a
         # racing request must not still make or unmake owners.
-        owners = await _owner_ids(session, member.workspace.id)
+        owners = await owner_ids(session, member.workspace.id)
         if member.user.id not in owners:
             raise RoleNotAssignable("Only an owner may make or unmake owners.")
         if old == Role.OWNER and not owners - {user_id}:
@@ -253,7 +252,7 @@ async def transfer_ownership(session: AsyncSession, member: Member, user_id: uui
     if target.membership.role == Role.OWNER:
         raise AlreadyOwner("This member is already an owner: to step down, change your own role to admin instead.")
     # Another owner may have demoted the caller since the request was authorised.
-    if member.user.id not in await _owner_ids(session, member.workspace.id):
+    if member.user.id not in await owner_ids(session, member.workspace.id):
         raise Forbidden("Only an owner can transfer ownership.")
     own = (await _member_row(session, member.workspace.id, member.user.id)).membership
     previous_role = target.membership.role
@@ -303,7 +302,7 @@ async def _member_row(session: AsyncSession, workspace_id: uuid.UUID, user_id: u
     return MemberRow(row[0], row[1])
 
 
-async def _owner_ids(session: AsyncSession, workspace_id: uuid.UUID) -> set[uuid.UUID]:
+async def owner_ids(session: AsyncSession, workspace_id: uuid.UUID) -> set[uuid.UUID]:
     # Locking the owners' rows makes concurrent demotions and removals take turns (PostgreSQL re-reads a row it
     # waited for), so two owners demoting each other cannot leave the workspace with none.
     statement = (
@@ -315,7 +314,7 @@ async def _owner_ids(session: AsyncSession, workspace_id: uuid.UUID) -> set[uuid
 
 
 async def _keep_an_owner(session: AsyncSession, workspace_id: uuid.UUID, *, without: uuid.UUID, detail: str) -> None:
-    if not (await _owner_ids(session, workspace_id)) - {without}:
+    if not (await owner_ids(session, workspace_id)) - {without}:
         raise LastOwner(detail)
 
 
@@ -467,40 +466,22 @@ async def accept_invitation(session: AsyncSession, principal: Principal, token: 
 async def sign_up_by_invitation(session: AsyncSession, token: str, *, name: str, password: str) -> User:
     """A new account for the invited address, verified already (the link reached it), and its membership."""
     invitation = await _usable_invitation(session, token)
-    check_new_password(password, email=invitation.email)
-    taken = EmailTaken(
-        f"An account with {invitation.email} already exists: sign in and accept the invitation instead.",
-        errors=[{"field": "email", "message": "an account exists", "code": "email_taken"}],
-    )
-    if await session.scalar(select(User.id).where(User.email == invitation.email)) is not None:
-        raise taken
     workspace = await session.get_one(Workspace, invitation.workspace_id)
-    user = User(
-        email=invitation.email,
-        name=name,
-        password_hash=await hash_password(password),
-        email_verified_at=utcnow(),
-        # The workspace's settings are the best first guess for someone who joins it.
-        timezone=workspace.timezone,
-        locale=workspace.locale,
-        notification_preferences={},
-    )
-    session.add(user)
     try:
-        await session.flush()
-    except IntegrityError:
-        # The same address signed up at the same moment; the request's session rolls back.
-        raise taken from None
-    await audit.record(
-        session,
-        action="user.signed_up",
-        target_type="user",
-        target_id=user.id,
-        summary="Signed up through an invitation",
-        actor_id=user.id,
-        workspace_id=invitation.workspace_id,
-        details={"invitation_id": str(invitation.id)},
-    )
+        user = await accounts.create_account(
+            session,
+            email=invitation.email,
+            password=password,
+            name=name,
+            verified=True,
+            # The workspace's settings are the best first guess for someone who joins it.
+            timezone=workspace.timezone,
+            locale=workspace.locale,
+            workspace_id=invitation.workspace_id,
+        )
+    except EmailTaken:
+        message = f"An account with {invitation.email} already exists: sign in and accept the invitation instead."
+        raise EmailTaken(message, errors=[{"field": "email", "message": message, "code": "email_taken"}]) from None
     await _join(session, invitation, user)
     return user
 
