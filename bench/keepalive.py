@@ -5,7 +5,7 @@ accepted connections) and on uvicorn's own `bind_socket()` — the configuration
 uvloop and on the plain asyncio loop, and prints the median and p95 of sequential requests on one
 kept-alive connection.
 
-    uv run python bench/keepalive.py [--requests 200] [--workers 2]
+    uv run python -m bench.keepalive [--requests 200] [--workers 2]
 """
 
 from __future__ import annotations
@@ -13,7 +13,6 @@ from __future__ import annotations
 import argparse
 import os
 import signal
-import socket
 import statistics
 import subprocess
 import sys
@@ -21,6 +20,8 @@ import tempfile
 import time
 
 import httpx
+
+from bench.server import free_port
 
 SERVER = """
 import sys, uvicorn
@@ -32,12 +33,6 @@ config = uvicorn.Config(APP_FACTORY, factory=True, host=host, port=port, workers
 sock = bind_tcp_socket(host, port) if mode == "viewfinder" else config.bind_socket()
 Multiprocess(config, sockets=[sock]).run()
 """
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def measure(mode: str, loop: str, workers: int, requests: int) -> list[float]:

@@ -131,6 +131,8 @@ def make_settings(data_dir: Path, database_url: str, **overrides: object) -> Set
         "secret_key": TEST_SECRET_KEY,
         "log_format": "console",
         "base_url": "http://testserver",
+        # The built web app answers every path; tests that add routes of their own need it out of the way.
+        "web_dist_dir": data_dir / "no-web-app",
     }
     values.update(overrides)
     return load_settings(**values)

@@ -16,6 +16,7 @@ from viewfinder.identity.api import router as identity_router
 from viewfinder.kit.errors import install_error_handlers
 from viewfinder.kit.logging import configure_logging
 from viewfinder.kit.resources import Resources
+from viewfinder.kit.spa import assets_app, default_dist_dir, web_app_router
 from viewfinder.kit.storage import media_router
 from viewfinder.kit.web import BodySizeLimitMiddleware, RequestContextMiddleware, SecurityHeadersMiddleware
 from viewfinder.ops.api import router as ops_router
@@ -65,9 +66,15 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(media_router)
     app.include_router(identity_router, prefix=API_PREFIX)
 
-    @app.get("/", include_in_schema=False)
-    async def home() -> RedirectResponse:
-        return RedirectResponse("/docs")
+    dist = settings.web_dist_dir or default_dist_dir()
+    if (dist / "index.html").is_file():
+        app.mount("/assets", assets_app(dist), name="assets")
+        app.include_router(web_app_router(dist))
+    else:  # a source checkout whose web app is not built (`make web` builds it): the API is all there is
+
+        @app.get("/", include_in_schema=False)
+        async def home() -> RedirectResponse:
+            return RedirectResponse("/docs")
 
     return app
 

@@ -82,6 +82,14 @@ def effective_settings(settings: Settings) -> dict[str, Any]:
 
 
 @app.command()
+def openapi() -> None:
+    """Print the API's OpenAPI document (the web app's client is generated from it)."""
+    from viewfinder.app import create_app
+
+    print(json.dumps(create_app(get_settings()).openapi(), indent=2, sort_keys=True))
+
+
+@app.command()
 def migrate() -> None:
     """Bring the database schema up to date."""
     settings = _settings()

@@ -32,6 +32,8 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="", case_sensitive=False, extra="ignore", frozen=True)
 
     data_dir: Path = Path("./data")
+    # The built web app; by default web/dist of the source tree (the container image sets it).
+    web_dist_dir: Path | None = None
     database_url: str = ""
     database_pool_size: int = Field(default=10, ge=1, le=200)
     broker_url: str = ""

@@ -750,3 +750,29 @@ async def test_api_tokens_need_a_verified_address_and_die_with_a_password_reset(
     )
     assert reset.status_code in (200, 204), reset.text
     assert (await client.get("/api/v1/workspaces", headers=token_headers)).status_code == 401
+
+
+async def test_a_hash_made_with_older_costs_is_replaced_at_the_next_sign_in(
+    app: FastAPI, client: httpx.AsyncClient
+) -> None:
+    from viewfinder.kit.security import PASSWORD_HASHER, Argon2id
+
+    weaker = Argon2id(memory_kib=8 * 1024, iterations=1)
+    old_hash = weaker.hash(PASSWORD)
+    person = await make_person(app, "rehash@example.com")
+    async with app.state.resources.db.unit_of_work() as session:
+        await session.execute(update(User).where(User.id == person.user_id).values(password_hash=old_hash))
+
+    assert PASSWORD_HASHER.needs_rehash(old_hash)
+    assert (await _log_in(client, "rehash@example.com", "not the password at all")).status_code == 401
+    async with app.state.resources.db.unit_of_work() as session:
+        assert (await session.get_one(User, person.user_id)).password_hash == old_hash  # only a right password
+
+    assert (await _log_in(client, "rehash@example.com")).status_code == 200
+    async with app.state.resources.db.unit_of_work() as session:
+        new_hash = (await session.get_one(User, person.user_id)).password_hash
+    assert new_hash is not None
+    assert new_hash != old_hash
+    assert new_hash.startswith("$argon2id$v=19$m=19456,t=2,p=1$")
+    assert not PASSWORD_HASHER.needs_rehash(new_hash)
+    assert (await _log_in(client, "rehash@example.com")).status_code == 200

@@ -11,7 +11,7 @@ from zoneinfo import available_timezones
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
 
 from viewfinder.identity import models
-from viewfinder.identity.permissions import Role
+from viewfinder.identity.permissions import ASSIGNABLE_BY, PERMISSIONS, Permission, Role
 from viewfinder.kit.clock import utcnow
 
 Locale = Literal["en", "it"]
@@ -60,6 +60,8 @@ class Workspace(BaseModel):
     timezone: str
     locale: str
     role: Role
+    permissions: list[Permission] = Field(description="What the caller's role allows here; clients show controls by it")
+    assignable_roles: list[Role] = Field(description="Roles the caller may give when inviting or changing a role")
     created_at: datetime
 
     @classmethod
@@ -70,6 +72,8 @@ class Workspace(BaseModel):
             timezone=workspace.timezone,
             locale=workspace.locale,
             role=role,
+            permissions=sorted(PERMISSIONS[role]),
+            assignable_roles=[r for r in Role if r in ASSIGNABLE_BY.get(role, frozenset())],
             created_at=workspace.created_at,
         )
 
