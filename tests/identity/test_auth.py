@@ -776,3 +776,23 @@ async def test_a_hash_made_with_older_costs_is_replaced_at_the_next_sign_in(
     assert new_hash.startswith("$argon2id$v=19$m=19456,t=2,p=1$")
     assert not PASSWORD_HASHER.needs_rehash(new_hash)
     assert (await _log_in(client, "rehash@example.com")).status_code == 200
+
+
+async def test_a_browser_whose_session_ended_elsewhere_loses_its_cookies_at_refresh(app: FastAPI) -> None:
+    transport = httpx.ASGITransport(app=app)
+    async with (
+        httpx.AsyncClient(transport=transport, base_url="http://testserver") as browser,
+        httpx.AsyncClient(transport=transport, base_url="http://testserver") as other_device,
+    ):
+        await _sign_up(browser, "ended@example.com")
+        assert (await _log_in(browser, "ended@example.com")).status_code == 200
+        elsewhere = await _tokens(other_device, "ended@example.com")
+        assert (await other_device.post(f"{AUTH}/logout-all", headers=_bearer(elsewhere))).status_code == 204
+
+        refused = await browser.post(f"{AUTH}/refresh", headers={CSRF_HEADER: browser.cookies[CSRF_COOKIE]})
+        assert refused.status_code == 401
+        assert _problem(refused)["title"] == "The refresh token is not valid"
+        cleared = _set_cookies(refused)
+        assert set(cleared) == {ACCESS_COOKIE, REFRESH_COOKIE, CSRF_COOKIE}
+        assert all("max-age=0" in header for header in cleared.values())
+        assert CSRF_COOKIE not in browser.cookies

@@ -129,8 +129,9 @@ async def refresh(
         token = request.cookies[REFRESH_COOKIE]
     try:
         tokens = await accounts.refresh(session, resources.settings, token or "")
-    except accounts.RefreshTokenReused as error:
-        # Answered rather than raised, so the request's session commits the revocation of the stolen family.
+    except (accounts.RefreshTokenReused, accounts.InvalidRefreshToken) as error:
+        # Answered rather than raised, so the request's session commits the revocation of a stolen family;
+        # the cookies go too, so a browser whose session is over stops presenting it.
         answer = problem(error.status, error.type, error.title, error.detail, request=request)
         _clear_session_cookies(answer, resources.settings)
         return answer
