@@ -6,6 +6,7 @@ import uuid
 from datetime import timedelta
 from typing import Any
 
+import anyio
 import httpx
 import pytest
 from fastapi import FastAPI
@@ -538,6 +539,51 @@ async def test_inviting_again_replaces_the_open_invitation(app: FastAPI, client:
     assert invalid.status_code == 422
     assert invalid.json()["errors"][0]["field"] == "email"
     assert await _mails_to(app, "boss@example.com") == []
+
+
+async def test_an_invitation_made_at_the_same_moment_leaves_one_open(app: FastAPI, client: httpx.AsyncClient) -> None:
+    """Another admin's invitation to the same address is still uncommitted when this one is written."""
+    owner = await make_person(app, "owner@example.com")
+    workspace_id = await _workspace(app, owner)
+    url = f"{API}/workspaces/{workspace_id}/invitations"
+    answers: list[httpx.Response] = []
+
+    async def invite_meanwhile() -> None:
+        answers.append(
+            await client.post(url, json={"email": "ivy@example.com", "role": "viewer"}, headers=owner.headers)
+        )
+
+    async with anyio.create_task_group() as tasks:
+        async with app.state.resources.db.unit_of_work() as session:
+            now = utcnow()
+            session.add(
+                Invitation(
+                    workspace_id=workspace_id,
+                    email="ivy@example.com",
+                    role=Role.EDITOR,
+                    token_hash=hash_token("the other admin's link"),
+                    expires_at=now + timedelta(days=7),
+                    last_sent_at=now,
+                )
+            )
+            await session.flush()
+            tasks.start_soon(invite_meanwhile)
+            await anyio.sleep(0.5)  # the request now waits on this transaction's row (or the SQLite write lock)
+        # Committed here; the request then goes on.
+
+    # PostgreSQL refuses the second row; SQLite serialises the writers, so the later one replaces the first.
+    assert answers[0].status_code in {201, 409}, answers[0].text
+    if answers[0].status_code == 409:
+        assert answers[0].json()["title"] == "Invited at the same moment"
+    async with app.state.resources.db.unit_of_work() as session:
+        open_ones = await session.scalars(
+            select(Invitation).where(
+                Invitation.workspace_id == workspace_id,
+                Invitation.accepted_at.is_(None),
+                Invitation.revoked_at.is_(None),
+            )
+        )
+        assert len(list(open_ones)) == 1
 
 
 # Roles and tenancy

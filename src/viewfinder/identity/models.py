@@ -8,7 +8,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import JSON, Enum, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Enum, ForeignKey, Index, Integer, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from viewfinder.identity.permissions import Role
@@ -115,6 +115,17 @@ class Membership(IdMixin, TimestampMixin, Base):
 
 class Invitation(IdMixin, TimestampMixin, Base):
     __tablename__ = "invitations"
+    # One open invitation per address and workspace, even when two admins invite it at the same moment.
+    __table_args__ = (
+        Index(
+            "uq_invitations_open_per_email",
+            "workspace_id",
+            "email",
+            unique=True,
+            sqlite_where=text("accepted_at IS NULL AND revoked_at IS NULL"),
+            postgresql_where=text("accepted_at IS NULL AND revoked_at IS NULL"),
+        ),
+    )
 
     workspace_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("workspaces.id", ondelete="CASCADE"), index=True)
     email: Mapped[str] = mapped_column(String(320))

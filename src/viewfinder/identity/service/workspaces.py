@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from viewfinder.identity.deps import Member, Principal
@@ -36,6 +37,10 @@ class RoleNotAssignable(Forbidden):
 
 class AlreadyMember(Conflict):
     title = "Already a member"
+
+
+class InvitationRace(Conflict):
+    title = "Invited at the same moment"
 
 
 class AlreadyOwner(Conflict):
@@ -361,7 +366,12 @@ async def invite(session: AsyncSession, member: Member, *, email: str, role: Rol
         last_sent_at=now,
     )
     session.add(invitation)
-    await session.flush()
+    try:
+        await session.flush()
+    except IntegrityError:  # another invitation to this address was made at the same moment
+        raise InvitationRace(
+            f"{email} was invited by someone else at the same moment: look at the open invitations."
+        ) from None
     await _mail_invitation(session, invitation, token, member, base_url)
     # Ids, not the address: audit entries cannot be changed, and personal data must remain erasable.
     await audit.record(
