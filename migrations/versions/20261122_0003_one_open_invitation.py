@@ -22,9 +22,9 @@ def upgrade() -> None:
     # Two invitations raced open before this index: keep the newest (ids are time-ordered), close the others
     # as of their own creation (a value already in the column's stored format on every database).
     op.execute(
-        f"""
+        """
         UPDATE invitations SET revoked_at = created_at
-        WHERE {OPEN} AND EXISTS (
+        WHERE accepted_at IS NULL AND revoked_at IS NULL AND EXISTS (
             SELECT 1 FROM invitations AS newer
             WHERE newer.workspace_id = invitations.workspace_id AND newer.email = invitations.email
               AND newer.accepted_at IS NULL AND newer.revoked_at IS NULL AND newer.id > invitations.id

@@ -553,23 +553,22 @@ async def test_an_invitation_made_at_the_same_moment_leaves_one_open(app: FastAP
             await client.post(url, json={"email": "ivy@example.com", "role": "viewer"}, headers=owner.headers)
         )
 
-    async with anyio.create_task_group() as tasks:
-        async with app.state.resources.db.unit_of_work() as session:
-            now = utcnow()
-            session.add(
-                Invitation(
-                    workspace_id=workspace_id,
-                    email="ivy@example.com",
-                    role=Role.EDITOR,
-                    token_hash=hash_token("the other admin's link"),
-                    expires_at=now + timedelta(days=7),
-                    last_sent_at=now,
-                )
+    async with anyio.create_task_group() as tasks, app.state.resources.db.unit_of_work() as session:
+        now = utcnow()
+        session.add(
+            Invitation(
+                workspace_id=workspace_id,
+                email="ivy@example.com",
+                role=Role.EDITOR,
+                token_hash=hash_token("the other admin's link"),
+                expires_at=now + timedelta(days=7),
+                last_sent_at=now,
             )
-            await session.flush()
-            tasks.start_soon(invite_meanwhile)
-            await anyio.sleep(0.5)  # the request now waits on this transaction's row (or the SQLite write lock)
-        # Committed here; the request then goes on.
+        )
+        await session.flush()
+        tasks.start_soon(invite_meanwhile)
+        await anyio.sleep(0.5)  # the request now waits on this transaction's row (or the SQLite write lock)
+    # The unit of work committed before the task group waited for the request (contexts exit in reverse).
 
     # PostgreSQL refuses the second row; SQLite serialises the writers, so the later one replaces the first.
     assert answers[0].status_code in {201, 409}, answers[0].text
