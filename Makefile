@@ -10,7 +10,7 @@ export HOST ?= 127.0.0.1
 export PORT ?= 8000
 export DATA_DIR ?= ./data
 
-.PHONY: run install uv web lint format test test-python migrations-check clean
+.PHONY: run install uv web web-install api-client api-client-check lint format test test-python test-web migrations-check clean
 
 run: install web
 	@$(UV) run viewfinder up
@@ -22,19 +22,45 @@ uv:
 install: uv
 	@$(UV) sync --frozen --quiet
 
-web:
-	@if [ -f web/package.json ]; then cd web && npm ci --no-audit --no-fund && npm run build; fi
+# The web app's packages are installed again only when its lock file changes. `npm install` keeps the lock's
+# versions; `npm ci` would refuse the lock, which lacks the native builds for other platforms that this
+# registry does not carry (Tailwind's oxide for macOS and Windows).
+WEB_PACKAGES := web/node_modules/.installed
+$(WEB_PACKAGES): web/package-lock.json web/package.json
+	@cd web && npm install --no-audit --no-fund --loglevel=error && touch node_modules/.installed
 
-format: install
+web-install: $(WEB_PACKAGES)
+
+web: web-install
+	@cd web && npm run --silent build
+
+# The web app's API client is generated from the server's OpenAPI document, never written by hand.
+API_CLIENT := web/src/api/schema.gen.ts
+define generate_api_client
+	tmp=$$(mktemp -d) && trap 'rm -rf "$$tmp"' EXIT && \
+		DATA_DIR="$$tmp" LOG_LEVEL=WARNING $(UV) run viewfinder openapi > "$$tmp/openapi.json" && \
+		web/node_modules/.bin/openapi-typescript "$$tmp/openapi.json" --output $(1) >/dev/null
+endef
+
+api-client: install web-install
+	@$(call generate_api_client,$(API_CLIENT))
+
+api-client-check: install web-install
+	@out=$$(mktemp --suffix=.ts) && trap 'rm -f "$$out"' EXIT && $(call generate_api_client,"$$out") && \
+		cmp -s "$$out" $(API_CLIENT) || { echo "$(API_CLIENT) is stale: run make api-client"; exit 1; }
+
+format: install web-install
 	$(UV) run ruff format src tests migrations bench
 	$(UV) run ruff check --fix src tests migrations bench
+	cd web && npm run --silent format
 
-lint: install
+lint: install web-install
 	$(UV) run ruff format --check src tests migrations bench
 	$(UV) run ruff check src tests migrations bench
 	$(UV) run mypy
 	$(UV) run lint-imports --no-cache
-	@$(MAKE) --no-print-directory migrations-check
+	@$(MAKE) --no-print-directory migrations-check api-client-check
+	@cd web && npm run --silent typecheck && npm run --silent lint
 
 # The models and the migration history must agree: migrate a scratch database, then ask Alembic for a diff.
 migrations-check:
@@ -42,10 +68,14 @@ migrations-check:
 		export DATABASE_URL="sqlite:///$$tmp/check.db" DATA_DIR="$$tmp" LOG_LEVEL=WARNING && \
 		$(UV) run viewfinder migrate >/dev/null && $(UV) run alembic check
 
-test: lint test-python
+test: lint test-web test-python
 
-test-python: install
+test-web: web-install
+	@cd web && npm run --silent test
+
+# The browser tests drive the built app.
+test-python: install web
 	$(UV) run pytest -n $(PYTEST_WORKERS) --dist loadgroup
 
 clean:
-	rm -rf .venv .tools .mypy_cache .ruff_cache web/dist
+	rm -rf .venv .tools .mypy_cache .ruff_cache web/dist web/node_modules
