@@ -6,7 +6,7 @@ import { onSignedOut } from "@/api/client";
 import { ApiError } from "@/api/problem";
 import { applyTheme, usePreferences } from "@/lib/preferences";
 import { createRouter } from "./router";
-import { queryKeys } from "./session";
+import { forgetPerson } from "./session";
 
 function newQueryClient() {
   return new QueryClient({
@@ -39,8 +39,9 @@ export function App() {
   const [router] = useState(createRouter);
   const theme = useThemeClass();
 
-  // When the session ends (expired, revoked elsewhere), the guards send the person to the sign-in page.
-  useEffect(() => onSignedOut(() => queryClient.setQueryData(queryKeys.me, null)), [queryClient]);
+  // When the session ends (expired, revoked elsewhere), nothing of the person stays cached for whoever signs
+  // in next, and the guards send the page to the sign-in page.
+  useEffect(() => onSignedOut(() => forgetPerson(queryClient)), [queryClient]);
 
   return (
     <QueryClientProvider client={queryClient}>

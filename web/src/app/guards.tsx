@@ -1,11 +1,13 @@
+import { useTranslation } from "react-i18next";
 import { Navigate, Outlet, useLocation } from "react-router";
 import { ErrorState, Skeleton } from "@/components/ui/States";
 import { usePreferences } from "@/lib/preferences";
 import { useMe, useWorkspaces } from "./session";
 
 function FullPageLoading() {
+  const { t } = useTranslation();
   return (
-    <div role="status" aria-label="Loading" className="flex min-h-screen">
+    <div role="status" aria-label={t("loading")} className="flex min-h-screen">
       <Skeleton className="hidden h-screen w-60 rounded-none md:block" />
       <div className="flex-1 space-y-4 p-6">
         <Skeleton className="h-8 w-48" />

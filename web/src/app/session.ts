@@ -1,5 +1,5 @@
 /** The signed-in person and their workspaces, shared by every page through TanStack Query. */
-import { useQuery, useQueryClient } from "@tanstack/react-query";
+import { useQuery, useQueryClient, type QueryClient } from "@tanstack/react-query";
 import { useParams } from "react-router";
 import { api, hasSessionCookie } from "@/api/client";
 import { ApiError, unwrap, type Schemas } from "@/api/problem";
@@ -56,11 +56,13 @@ export function can(workspace: Workspace | undefined, permission: Permission): b
   return Boolean(workspace?.permissions.includes(permission));
 }
 
-/** Forget everything cached about the previous person (after sign-out or sign-in as someone else). */
+/** Forget everything cached about the previous person (after sign-out, or when the session ends). */
+export function forgetPerson(client: QueryClient): void {
+  client.clear();
+  client.setQueryData(queryKeys.me, null);
+}
+
 export function useResetSession() {
   const client = useQueryClient();
-  return () => {
-    client.clear();
-    client.setQueryData(queryKeys.me, null);
-  };
+  return () => forgetPerson(client);
 }

@@ -1,6 +1,7 @@
 import { Languages, Monitor, Moon, Sun } from "lucide-react";
 import { useTranslation } from "react-i18next";
 import i18n from "@/i18n";
+import { LANGUAGE_NAMES, LANGUAGES, type Language } from "@/lib/languages";
 import { usePreferences, type Theme } from "@/lib/preferences";
 import { Button } from "./ui/Button";
 import { Menu, MenuRadioGroup, MenuRadioItem } from "./ui/Menu";
@@ -33,8 +34,6 @@ export function ThemeSwitch() {
   );
 }
 
-const LANGUAGE_NAMES = { en: "English", it: "Italiano" } as const;
-
 /** English or Italian; remembered in this browser. */
 export function LanguageSwitch() {
   const { t } = useTranslation();
@@ -52,12 +51,12 @@ export function LanguageSwitch() {
       <MenuRadioGroup
         value={language}
         onValueChange={(value) => {
-          const next = value as keyof typeof LANGUAGE_NAMES;
+          const next = value as Language;
           setLanguage(next);
           void i18n.changeLanguage(next);
         }}
       >
-        {(Object.keys(LANGUAGE_NAMES) as (keyof typeof LANGUAGE_NAMES)[]).map((option) => (
+        {LANGUAGES.map((option) => (
           <MenuRadioItem key={option} value={option}>
             <span lang={option}>{LANGUAGE_NAMES[option]}</span>
           </MenuRadioItem>

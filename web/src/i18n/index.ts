@@ -10,9 +10,6 @@ for (const [path, module] of Object.entries(files)) {
   (resources[language!] ??= {})[namespace!] = module.default;
 }
 
-export const LANGUAGES = ["en", "it"] as const;
-export type Language = (typeof LANGUAGES)[number];
-
 void i18n.use(initReactI18next).init({
   resources,
   lng: usePreferences.getState().language,

@@ -1,8 +1,8 @@
 import { create } from "zustand";
 import { persist } from "zustand/middleware";
+import type { Language } from "./languages";
 
 export type Theme = "light" | "dark" | "system";
-type Language = "en" | "it";
 
 interface Preferences {
   theme: Theme;

@@ -12,10 +12,9 @@ import { Button } from "@/components/ui/Button";
 import { Card } from "@/components/ui/Card";
 import { Field, FormError } from "@/components/ui/Field";
 import { Input } from "@/components/ui/Input";
+import { MIN_PASSWORD_LENGTH } from "@/lib/passwords";
 import { accountKeys } from "./queries";
 
-// The server's MIN_PASSWORD_LENGTH; it also refuses common passwords, which only it can tell.
-const MIN_PASSWORD_LENGTH = 10;
 const FIELDS = ["current_password", "new_password"] as const;
 
 export function ChangePasswordCard() {

@@ -69,7 +69,7 @@ function CreateTokenForm({ onCreated }: { onCreated: (token: CreatedToken) => vo
         api.POST("/api/v1/auth/tokens", {
           body: {
             name,
-            // In the server's order, whatever order they were ticked in.
+            // In the list's order, whatever order they were ticked in (the server sorts them again when it stores them).
             scopes: TOKEN_SCOPES.filter((scope) => scopes.includes(scope)),
             expires_in_days: expires_in_days === "never" ? null : Number(expires_in_days),
           },
@@ -88,7 +88,8 @@ function CreateTokenForm({ onCreated }: { onCreated: (token: CreatedToken) => vo
       <Field label={t("tokens.name")} error={errors.name?.message} hint={t("tokens.nameHint")}>
         {(control) => <Input {...control} {...form.register("name")} autoComplete="off" maxLength={100} />}
       </Field>
-      <fieldset aria-describedby={hintId}>
+      {/* The error is part of the group's description, so it is read out with the group, as a Field's is. */}
+      <fieldset aria-describedby={errors.scopes ? `${hintId} ${hintId}-error` : hintId}>
         <legend className="text-sm font-medium text-zinc-800 dark:text-zinc-200">{t("tokens.scopes")}</legend>
         <p id={hintId} className="text-xs text-zinc-500 dark:text-zinc-400">
           {t("tokens.scopesHint")}
@@ -108,7 +109,11 @@ function CreateTokenForm({ onCreated }: { onCreated: (token: CreatedToken) => vo
             )),
           )}
         </div>
-        {errors.scopes && <p className="mt-1 text-xs text-red-600 dark:text-red-400">{errors.scopes.message}</p>}
+        {errors.scopes && (
+          <p id={`${hintId}-error`} className="mt-1 text-xs text-red-600 dark:text-red-400">
+            {errors.scopes.message}
+          </p>
+        )}
       </fieldset>
       <Field label={t("tokens.expiry")} error={errors.expires_in_days?.message}>
         {(control) => (

@@ -13,17 +13,17 @@ import { queryKeys, useMe, type Account } from "@/app/session";
 import { Button } from "@/components/ui/Button";
 import { Card, PageHeader } from "@/components/ui/Card";
 import { Field, FormError } from "@/components/ui/Field";
-import { Input, Select } from "@/components/ui/Input";
+import { Input } from "@/components/ui/Input";
 import { ErrorState, Skeleton } from "@/components/ui/States";
+import { Avatar } from "@/components/Avatar";
+import { EmailVerificationNotice } from "@/components/EmailVerificationNotice";
+import { LocaleSelect } from "@/components/LocaleSelect";
+import { TimeZoneSelect } from "@/components/TimeZoneSelect";
 import i18n from "@/i18n";
+import { LANGUAGES, toLanguage } from "@/lib/languages";
 import { usePreferences } from "@/lib/preferences";
-import { Avatar } from "@/features/shell/Avatar";
-import { EmailVerificationNotice } from "@/features/shell/EmailVerificationNotice";
-import { TimeZoneSelect } from "@/features/shell/TimeZoneSelect";
 import { DeleteAccountCard } from "./DeleteAccountCard";
 
-const LOCALES = ["en", "it"] as const;
-type Locale = (typeof LOCALES)[number];
 const FIELDS = ["name", "avatar_url", "timezone", "locale"] as const;
 
 function isWebAddress(value: string): boolean {
@@ -67,7 +67,7 @@ function valuesOf(account: Account) {
     name: account.name,
     avatar_url: account.avatar_url ?? "",
     timezone: account.timezone,
-    locale: (LOCALES as readonly string[]).includes(account.locale) ? (account.locale as Locale) : "en",
+    locale: toLanguage(account.locale),
   };
 }
 
@@ -84,7 +84,7 @@ function ProfileForm({ account }: { account: Account }) {
           .max(2048, t("profile.avatarTooLong"))
           .refine((value) => value === "" || isWebAddress(value), t("profile.avatarInvalid")),
         timezone: z.string().min(1),
-        locale: z.enum(LOCALES),
+        locale: z.enum(LANGUAGES),
       }),
     [t],
   );
@@ -142,16 +142,7 @@ function ProfileForm({ account }: { account: Account }) {
           {(control) => <TimeZoneSelect {...control} {...form.register("timezone")} include={account.timezone} />}
         </Field>
         <Field label={t("profile.locale")} error={errors.locale?.message} hint={t("profile.localeHint")}>
-          {(control) => (
-            <Select {...control} {...form.register("locale")}>
-              <option value="en" lang="en">
-                English
-              </option>
-              <option value="it" lang="it">
-                Italiano
-              </option>
-            </Select>
-          )}
+          {(control) => <LocaleSelect {...control} {...form.register("locale")} />}
         </Field>
       </div>
       <div className="flex justify-end">

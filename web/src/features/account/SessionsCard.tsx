@@ -6,9 +6,10 @@ import { api } from "@/api/client";
 import { showError } from "@/api/errors";
 import { unwrap, type Schemas } from "@/api/problem";
 import { Button } from "@/components/ui/Button";
+import { LoadMoreButton } from "@/components/LoadMoreButton";
 import { Card } from "@/components/ui/Card";
 import { EmptyState, ErrorState, ListSkeleton } from "@/components/ui/States";
-import { useFormatDateTime } from "@/features/shell/format";
+import { useDateFormat } from "@/lib/dates";
 import { describeUserAgent } from "./device";
 import { accountKeys, useSessions } from "./queries";
 
@@ -33,17 +34,7 @@ export function SessionsCard() {
               <SessionRow key={session.id} session={session} />
             ))}
           </ul>
-          {sessions.hasNextPage && (
-            <Button
-              variant="secondary"
-              size="sm"
-              className="mt-3"
-              loading={sessions.isFetchingNextPage}
-              onClick={() => void sessions.fetchNextPage()}
-            >
-              {t("showMore")}
-            </Button>
-          )}
+          <LoadMoreButton query={sessions} />
         </>
       )}
     </Card>
@@ -61,7 +52,7 @@ function useDeviceName() {
 
 function SessionRow({ session }: { session: Session }) {
   const { t } = useTranslation("account");
-  const format = useFormatDateTime();
+  const format = useDateFormat();
   const deviceName = useDeviceName()(session.device);
   const queryClient = useQueryClient();
   const revoke = useMutation({
@@ -90,8 +81,8 @@ function SessionRow({ session }: { session: Session }) {
         <p className="mt-0.5 text-xs text-zinc-500 dark:text-zinc-400">
           {t("sessions.details", {
             ip: session.ip,
-            created: format(session.created_at),
-            lastActive: format(session.last_active_at),
+            created: format.dateTime(session.created_at),
+            lastActive: format.dateTime(session.last_active_at),
           })}
         </p>
       </div>

@@ -7,10 +7,11 @@ import { api } from "@/api/client";
 import { showError } from "@/api/errors";
 import { unwrap, type Schemas } from "@/api/problem";
 import { Button } from "@/components/ui/Button";
+import { LoadMoreButton } from "@/components/LoadMoreButton";
 import { Card } from "@/components/ui/Card";
 import { ConfirmDialog } from "@/components/ui/Dialog";
 import { EmptyState, ErrorState, ListSkeleton } from "@/components/ui/States";
-import { useFormatDateTime } from "@/features/shell/format";
+import { useDateFormat } from "@/lib/dates";
 import { CreateTokenDialog } from "./CreateTokenDialog";
 import { accountKeys, useApiTokens } from "./queries";
 
@@ -43,17 +44,7 @@ export function TokensCard() {
               <TokenRow key={token.id} token={token} onRevoke={() => setRevoking(token)} />
             ))}
           </ul>
-          {tokens.hasNextPage && (
-            <Button
-              variant="secondary"
-              size="sm"
-              className="mt-3"
-              loading={tokens.isFetchingNextPage}
-              onClick={() => void tokens.fetchNextPage()}
-            >
-              {t("showMore")}
-            </Button>
-          )}
+          <LoadMoreButton query={tokens} />
         </>
       )}
       <CreateTokenDialog open={creating} onOpenChange={setCreating} />
@@ -64,7 +55,7 @@ export function TokensCard() {
 
 function TokenRow({ token, onRevoke }: { token: Token; onRevoke: () => void }) {
   const { t } = useTranslation("account");
-  const format = useFormatDateTime();
+  const format = useDateFormat();
   const expired = token.expires_at !== null && new Date(token.expires_at) <= new Date();
   return (
     <li className="flex flex-col gap-2 py-3 sm:flex-row sm:items-start">
@@ -90,9 +81,13 @@ function TokenRow({ token, onRevoke }: { token: Token; onRevoke: () => void }) {
         </ul>
         <p className="text-xs text-zinc-500 dark:text-zinc-400">
           {[
-            t("tokens.createdAt", { date: format(token.created_at) }),
-            token.expires_at ? t("tokens.expiresAt", { date: format(token.expires_at) }) : t("tokens.neverExpires"),
-            token.last_used_at ? t("tokens.lastUsedAt", { date: format(token.last_used_at) }) : t("tokens.neverUsed"),
+            t("tokens.createdAt", { date: format.dateTime(token.created_at) }),
+            token.expires_at
+              ? t("tokens.expiresAt", { date: format.dateTime(token.expires_at) })
+              : t("tokens.neverExpires"),
+            token.last_used_at
+              ? t("tokens.lastUsedAt", { date: format.dateTime(token.last_used_at) })
+              : t("tokens.neverUsed"),
           ].join(" · ")}
         </p>
       </div>

@@ -1,6 +1,7 @@
 import { useInfiniteQuery } from "@tanstack/react-query";
 import { api } from "@/api/client";
 import { unwrap } from "@/api/problem";
+import { cursorPaging, pageQuery } from "@/lib/paging";
 
 export const accountKeys = {
   sessions: ["auth", "sessions"] as const,
@@ -8,18 +9,12 @@ export const accountKeys = {
   notifications: ["auth", "notifications"] as const,
 };
 
-const PAGE_SIZE = 50;
-
 /** The account's sign-in sessions, page by page. */
 export function useSessions() {
   return useInfiniteQuery({
     queryKey: accountKeys.sessions,
-    initialPageParam: null as string | null,
-    queryFn: ({ pageParam }) =>
-      unwrap(
-        api.GET("/api/v1/auth/sessions", { params: { query: { limit: PAGE_SIZE, cursor: pageParam ?? undefined } } }),
-      ),
-    getNextPageParam: (page) => page.next_cursor,
+    queryFn: ({ pageParam }) => unwrap(api.GET("/api/v1/auth/sessions", { params: { query: pageQuery(pageParam) } })),
+    ...cursorPaging,
     select: (data) => data.pages.flatMap((page) => page.items),
   });
 }
@@ -28,12 +23,8 @@ export function useSessions() {
 export function useApiTokens() {
   return useInfiniteQuery({
     queryKey: accountKeys.tokens,
-    initialPageParam: null as string | null,
-    queryFn: ({ pageParam }) =>
-      unwrap(
-        api.GET("/api/v1/auth/tokens", { params: { query: { limit: PAGE_SIZE, cursor: pageParam ?? undefined } } }),
-      ),
-    getNextPageParam: (page) => page.next_cursor,
+    queryFn: ({ pageParam }) => unwrap(api.GET("/api/v1/auth/tokens", { params: { query: pageQuery(pageParam) } })),
+    ...cursorPaging,
     select: (data) => data.pages.flatMap((page) => page.items),
   });
 }

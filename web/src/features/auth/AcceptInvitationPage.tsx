@@ -4,7 +4,6 @@
  */
 import { zodResolver } from "@hookform/resolvers/zod";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { Link2Off } from "lucide-react";
 import { useMemo } from "react";
 import { useForm } from "react-hook-form";
 import { useTranslation } from "react-i18next";
@@ -19,20 +18,25 @@ import { Button } from "@/components/ui/Button";
 import { Field, FormError } from "@/components/ui/Field";
 import { Input } from "@/components/ui/Input";
 import { ErrorState, Skeleton } from "@/components/ui/States";
+import { useDateFormat } from "@/lib/dates";
+import { MIN_PASSWORD_LENGTH } from "@/lib/passwords";
 import AuthLayout from "./AuthLayout";
 import { AuthPageSkeleton } from "./AuthPageSkeleton";
-import { MIN_PASSWORD_LENGTH, nameField, newPasswordField } from "./schemas";
+import { hasErrorCode } from "./invalidLink";
+import { Outcome } from "./Outcome";
+import { nameField, newPasswordField } from "./schemas";
 import { TextLink } from "./TextLink";
 import { useSignIn } from "./useSignIn";
 
 type Preview = Schemas["InvitationPreview"];
+const INVITATION_KEY = "invitation";
 
 export default function AcceptInvitationPage() {
   const { t } = useTranslation("auth");
   const token = useParams().token ?? "";
   const me = useMe();
   const preview = useQuery({
-    queryKey: ["invitation", token],
+    queryKey: [INVITATION_KEY, token],
     queryFn: () => unwrap(api.GET("/api/v1/invitations/{token}", { params: { path: { token } } })),
   });
 
@@ -82,13 +86,12 @@ export default function AcceptInvitationPage() {
 }
 
 function InvitationSummary({ invitation }: { invitation: Preview }) {
-  const { t, i18n } = useTranslation("auth");
-  const expires = new Intl.DateTimeFormat(i18n.language, { dateStyle: "long", timeStyle: "short" }).format(
-    new Date(invitation.expires_at),
-  );
+  const { t } = useTranslation("auth");
+  const format = useDateFormat();
+  const expires = format.dateTime(invitation.expires_at);
   const rows = [
     { key: "workspace", label: t("invitation.workspace"), value: invitation.workspace_name },
-    { key: "role", label: t("invitation.role"), value: t(`roles.${invitation.role}`) },
+    { key: "role", label: t("invitation.role"), value: t(`common:roles.${invitation.role}`) },
     { key: "email", label: t("fields.email"), value: invitation.email },
     { key: "expires", label: t("invitation.expires"), value: expires },
   ];
@@ -123,8 +126,10 @@ function AcceptAsMember({ token, invitation, account }: { token: string; invitat
   const signOut = useMutation({
     mutationFn: () => unwrap(api.POST("/api/v1/auth/logout")),
     onSuccess: () => {
-      // Only who is signed in changes here; the invitation on screen stays, now with the sign-up form.
-      queryClient.removeQueries({ queryKey: queryKeys.workspaces });
+      // Forget everything about the person who signed out (workspaces, sessions, tokens) but the invitation on
+      // screen, which stays, now with the sign-up form.
+      const kept = new Set<unknown>([INVITATION_KEY, queryKeys.me[0]]);
+      queryClient.removeQueries({ predicate: (query) => !kept.has(query.queryKey[0]) });
       queryClient.setQueryData(queryKeys.me, null);
     },
     onError: (error) => showError(error),
@@ -176,9 +181,8 @@ function InvitationSignUpForm({ token, invitation }: { token: string; invitation
     try {
       await unwrap(api.POST("/api/v1/invitations/{token}/signup", { params: { path: { token } }, body: values }));
     } catch (error) {
-      const emailTaken =
-        error instanceof ApiError && (error.problem.errors ?? []).some((item) => item.code === "email_taken");
-      if (emailTaken) form.setError("root.server", { type: "server", message: t("invitation.emailTaken") });
+      if (hasErrorCode(error, "email_taken"))
+        form.setError("root.server", { type: "server", message: t("invitation.emailTaken") });
       else showError(error, { setError: form.setError, fields: ["name", "password"] });
       return;
     }
@@ -223,18 +227,14 @@ function InvitationUnavailable({ error }: { error: ApiError }) {
   const { t } = useTranslation("auth");
   return (
     <AuthLayout title={t("invitation.unavailableTitle")}>
-      <div role="alert" className="flex flex-col items-center gap-3 text-center">
-        <Link2Off aria-hidden className="h-10 w-10 text-zinc-400" />
-        <p className="text-sm text-zinc-700 dark:text-zinc-300">
-          {error.status === 410 ? t("invitation.gone") : t("invitation.unknown")}
-        </p>
+      <Outcome kind="failed" message={error.status === 410 ? t("invitation.gone") : t("invitation.unknown")}>
         {/* The server says which case it is (accepted, withdrawn, expired on a date): the most useful detail. */}
         {error.problem.detail && <p className="text-sm text-zinc-500 dark:text-zinc-400">{error.problem.detail}</p>}
         <div className="flex flex-wrap justify-center gap-4 text-sm">
           <TextLink to="/signin">{t("invitation.signIn")}</TextLink>
           <TextLink to="/">{t("invitation.home")}</TextLink>
         </div>
-      </div>
+      </Outcome>
     </AuthLayout>
   );
 }

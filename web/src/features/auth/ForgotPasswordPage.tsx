@@ -3,7 +3,6 @@
  * so this page cannot be used to learn who has one.
  */
 import { zodResolver } from "@hookform/resolvers/zod";
-import { MailCheck } from "lucide-react";
 import { useMemo, useState } from "react";
 import { useForm } from "react-hook-form";
 import { useTranslation } from "react-i18next";
@@ -15,6 +14,7 @@ import { Button } from "@/components/ui/Button";
 import { Field, FormError } from "@/components/ui/Field";
 import { Input } from "@/components/ui/Input";
 import AuthLayout from "./AuthLayout";
+import { Outcome } from "./Outcome";
 import { emailField } from "./schemas";
 import { TextLink } from "./TextLink";
 
@@ -44,13 +44,11 @@ export default function ForgotPasswordPage() {
   if (sentTo) {
     return (
       <AuthLayout title={t("forgot.title")} footer={footer}>
-        <div role="status" className="flex flex-col items-center gap-3 text-center">
-          <MailCheck aria-hidden className="h-10 w-10 text-brand-600 dark:text-brand-500" />
-          <p className="text-sm text-zinc-700 dark:text-zinc-300">{t("forgot.sent", { email: sentTo })}</p>
+        <Outcome kind="sent" message={t("forgot.sent", { email: sentTo })}>
           <Button variant="secondary" size="sm" onClick={() => setSentTo(null)}>
             {t("forgot.tryAnother")}
           </Button>
-        </div>
+        </Outcome>
       </AuthLayout>
     );
   }

@@ -1,6 +1,5 @@
 /** `/reset-password?token=`: the page a reset mail links to; a new password ends every session of the account. */
 import { zodResolver } from "@hookform/resolvers/zod";
-import { CircleCheck, Link2Off } from "lucide-react";
 import { useMemo, useState } from "react";
 import { useForm } from "react-hook-form";
 import { useTranslation } from "react-i18next";
@@ -13,9 +12,11 @@ import { useResetSession } from "@/app/session";
 import { Button } from "@/components/ui/Button";
 import { Field, FormError } from "@/components/ui/Field";
 import { Input } from "@/components/ui/Input";
+import { MIN_PASSWORD_LENGTH } from "@/lib/passwords";
 import AuthLayout from "./AuthLayout";
 import { isInvalidLink } from "./invalidLink";
-import { MIN_PASSWORD_LENGTH, newPasswordField } from "./schemas";
+import { Outcome } from "./Outcome";
+import { newPasswordField } from "./schemas";
 import { TextLink } from "./TextLink";
 
 type Outcome = "form" | "done" | "invalid";
@@ -30,11 +31,9 @@ export default function ResetPasswordPage() {
   if (outcome === "done") {
     return (
       <AuthLayout title={t("reset.doneTitle")}>
-        <div role="status" className="flex flex-col items-center gap-3 text-center">
-          <CircleCheck aria-hidden className="h-10 w-10 text-emerald-600 dark:text-emerald-400" />
-          <p className="text-sm text-zinc-700 dark:text-zinc-300">{t("reset.done")}</p>
+        <Outcome kind="done" message={t("reset.done")}>
           <TextLink to="/signin">{t("reset.signIn")}</TextLink>
-        </div>
+        </Outcome>
       </AuthLayout>
     );
   }
@@ -101,11 +100,9 @@ function InvalidResetLink() {
   const { t } = useTranslation("auth");
   return (
     <AuthLayout title={t("reset.invalidTitle")}>
-      <div role="alert" className="flex flex-col items-center gap-3 text-center">
-        <Link2Off aria-hidden className="h-10 w-10 text-zinc-400" />
-        <p className="text-sm text-zinc-700 dark:text-zinc-300">{t("reset.invalid")}</p>
+      <Outcome kind="failed" message={t("reset.invalid")}>
         <TextLink to="/forgot-password">{t("reset.askAgain")}</TextLink>
-      </div>
+      </Outcome>
     </AuthLayout>
   );
 }

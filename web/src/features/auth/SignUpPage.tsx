@@ -16,9 +16,10 @@ import { useMe } from "@/app/session";
 import { Button } from "@/components/ui/Button";
 import { Field, FormError } from "@/components/ui/Field";
 import { Input } from "@/components/ui/Input";
+import { MIN_PASSWORD_LENGTH } from "@/lib/passwords";
 import AuthLayout from "./AuthLayout";
 import { AuthPageSkeleton } from "./AuthPageSkeleton";
-import { emailField, MIN_PASSWORD_LENGTH, nameField, newPasswordField } from "./schemas";
+import { emailField, nameField, newPasswordField } from "./schemas";
 import { TextLink } from "./TextLink";
 import { useSignIn } from "./useSignIn";
 

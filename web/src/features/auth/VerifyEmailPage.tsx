@@ -1,17 +1,18 @@
 /** `/verify-email?token=`: the page a verification mail links to; it spends the token as soon as it opens. */
 import { useMutation, useQueryClient } from "@tanstack/react-query";
-import { CircleCheck, Link2Off, Loader2 } from "lucide-react";
+import { Loader2 } from "lucide-react";
 import { useEffect, useRef } from "react";
 import { useTranslation } from "react-i18next";
 import { useLocation, useSearchParams } from "react-router";
-import { toast } from "sonner";
 import { api } from "@/api/client";
-import { errorMessage, showError } from "@/api/errors";
+import { errorMessage } from "@/api/errors";
 import { unwrap } from "@/api/problem";
 import { queryKeys, useMe } from "@/app/session";
+import { useResendVerification } from "@/components/EmailVerificationNotice";
 import { Button } from "@/components/ui/Button";
 import AuthLayout from "./AuthLayout";
 import { isInvalidLink } from "./invalidLink";
+import { Outcome } from "./Outcome";
 import { TextLink } from "./TextLink";
 
 export default function VerifyEmailPage() {
@@ -38,11 +39,9 @@ export default function VerifyEmailPage() {
   if (verify.isSuccess) {
     return (
       <AuthLayout title={t("verify.doneTitle")}>
-        <div role="status" className="flex flex-col items-center gap-3 text-center">
-          <CircleCheck aria-hidden className="h-10 w-10 text-emerald-600 dark:text-emerald-400" />
-          <p className="text-sm text-zinc-700 dark:text-zinc-300">{t("verify.done")}</p>
+        <Outcome kind="done" message={t("verify.done")}>
           <TextLink to="/">{t("verify.openApp")}</TextLink>
-        </div>
+        </Outcome>
       </AuthLayout>
     );
   }
@@ -65,19 +64,11 @@ function VerificationFailed({ reason }: { reason: string }) {
   const { t } = useTranslation("auth");
   const me = useMe();
   const location = useLocation();
-  const resend = useMutation({
-    mutationFn: () => unwrap(api.POST("/api/v1/auth/verify-email/resend")),
-    onSuccess: () => toast.success(t("verify.resent", { email: me.data?.email ?? "" })),
-    onError: (error) => showError(error),
-  });
+  const resend = useResendVerification(me.data?.email ?? "");
 
   return (
     <AuthLayout title={t("verify.failedTitle")}>
-      <div className="flex flex-col items-center gap-4 text-center">
-        <Link2Off aria-hidden className="h-10 w-10 text-zinc-400" />
-        <p role="alert" className="text-sm text-zinc-700 dark:text-zinc-300">
-          {reason}
-        </p>
+      <Outcome kind="failed" message={reason}>
         {me.data ? (
           <Button loading={resend.isPending} onClick={() => resend.mutate()}>
             {t("verify.resend")}
@@ -92,7 +83,7 @@ function VerificationFailed({ reason }: { reason: string }) {
             </p>
           )
         )}
-      </div>
+      </Outcome>
     </AuthLayout>
   );
 }

@@ -1,9 +1,7 @@
 /** Rules of the account forms, checked in the browser before the server (which has the last word). */
 import type { TFunction } from "i18next";
 import { z } from "zod";
-
-/** The server's minimum too (`passwords.MIN_PASSWORD_LENGTH`); it also refuses common passwords. */
-export const MIN_PASSWORD_LENGTH = 10;
+import { MIN_PASSWORD_LENGTH } from "@/lib/passwords";
 
 export const emailField = (t: TFunction<"auth">) =>
   z

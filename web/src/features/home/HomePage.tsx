@@ -4,8 +4,8 @@ import { Link } from "react-router";
 import { can, useCurrentWorkspace, useMe, type Account, type Workspace } from "@/app/session";
 import { Card, PageHeader } from "@/components/ui/Card";
 import { ErrorState, Skeleton } from "@/components/ui/States";
-import { EmailVerificationNotice } from "@/features/shell/EmailVerificationNotice";
-import { timeZoneLabel } from "@/features/shell/timeZones";
+import { EmailVerificationNotice } from "@/components/EmailVerificationNotice";
+import { timeZoneLabel } from "@/lib/timeZones";
 
 /** The workspace's start page. There is no content to sum up yet, so it lists what a person can set up now. */
 export default function HomePage() {
@@ -100,7 +100,7 @@ function Dashboard({ workspace, me }: { workspace: Workspace; me: Account }) {
     <div className="space-y-6">
       <PageHeader
         title={t("home.title", { name: firstName })}
-        description={t("home.description", { workspace: workspace.name, role: t(`roles.${workspace.role}`) })}
+        description={t("home.description", { workspace: workspace.name, role: t(`common:roles.${workspace.role}`) })}
       />
       {!me.email_verified && <EmailVerificationNotice email={me.email} />}
       <section aria-labelledby="next-steps">

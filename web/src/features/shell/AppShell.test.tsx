@@ -67,7 +67,7 @@ describe("AppShell", () => {
       "GET /api/v1/workspaces": [200, page([workspace("editor")])],
       "POST /api/v1/auth/logout": [204, null],
     });
-    await user.click(await screen.findByRole("button", { name: "Account menu" }));
+    await user.click(await screen.findByRole("button", { name: /account menu$/i }));
     await user.click(await screen.findByRole("button", { name: "Sign out" }));
     expect(await screen.findByText("Sign-in page")).toBeInTheDocument();
     expect(router.state.location.pathname).toBe("/signin");
@@ -81,7 +81,7 @@ describe("AppShell", () => {
       "GET /api/v1/workspaces": [200, page([workspace("editor")])],
       "POST /api/v1/auth/logout-all": [204, null],
     });
-    await user.click(await screen.findByRole("button", { name: "Account menu" }));
+    await user.click(await screen.findByRole("button", { name: /account menu$/i }));
     await user.click(await screen.findByRole("button", { name: "Sign out everywhere" }));
     expect(await screen.findByText("Sign-in page")).toBeInTheDocument();
     expect(calls.some((call) => call.method === "POST" && call.path === "/api/v1/auth/logout-all")).toBe(true);
@@ -96,7 +96,7 @@ describe("AppShell", () => {
       "GET /api/v1/workspaces": [200, page([workspace("owner"), other])],
     });
     // Radix menus open on a pointer-down that jsdom does not make; the keyboard opens them as well.
-    (await screen.findByRole("button", { name: "Switch workspace" })).focus();
+    (await screen.findByRole("button", { name: /switch workspace$/i })).focus();
     await user.keyboard("{Enter}");
     // (The shared MenuRadioItem's check mark is part of the name, hence the pattern.)
     expect(await screen.findByRole("menuitemradio", { name: /^Acme/ })).toHaveAttribute("aria-checked", "true");

@@ -5,7 +5,7 @@ import { useTranslation } from "react-i18next";
 import { Link, Outlet, useLocation, useParams } from "react-router";
 import { ApiError } from "@/api/problem";
 import { useCurrentWorkspace } from "@/app/session";
-import { Skeleton } from "@/components/ui/States";
+import { PageSkeleton } from "@/components/PageSkeleton";
 import { ErrorState } from "@/components/ui/States";
 import { usePreferences } from "@/lib/preferences";
 import { SidebarContent } from "./Sidebar";
@@ -103,17 +103,6 @@ function MobileBar({ workspaceId }: { workspaceId: string }) {
         </Dialog.Portal>
       </Dialog.Root>
       <span className="truncate text-sm font-semibold">{workspace.data?.name ?? t("common:appName")}</span>
-    </div>
-  );
-}
-
-function PageSkeleton() {
-  const { t } = useTranslation();
-  return (
-    <div role="status" aria-label={t("loading")} className="space-y-4">
-      <Skeleton className="h-8 w-56" />
-      <Skeleton className="h-4 w-80 max-w-full" />
-      <Skeleton className="h-40 w-full" />
     </div>
   );
 }

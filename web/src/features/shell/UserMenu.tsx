@@ -5,7 +5,7 @@ import { useTranslation } from "react-i18next";
 import { Link } from "react-router";
 import type { Account } from "@/app/session";
 import { Button } from "@/components/ui/Button";
-import { Avatar } from "./Avatar";
+import { Avatar } from "@/components/Avatar";
 import { useSignOut } from "./useSignOut";
 
 /**
@@ -22,7 +22,7 @@ export function UserMenu({ me, profilePath }: { me: Account; profilePath: string
       <Popover.Trigger asChild>
         <button
           type="button"
-          aria-label={t("userMenu.label")}
+          aria-label={t("userMenu.labelWithName", { name: me.name })}
           className="flex min-w-0 flex-1 items-center gap-2 rounded-md px-2 py-1.5 text-left hover:bg-zinc-100 dark:hover:bg-zinc-800"
         >
           <Avatar name={me.name} url={me.avatar_url} />

@@ -5,7 +5,7 @@ import { useMe, useWorkspaces } from "@/app/session";
 import { LanguageSwitch, ThemeSwitch } from "@/components/PreferenceSwitches";
 import { Button } from "@/components/ui/Button";
 import { Card } from "@/components/ui/Card";
-import { EmailVerificationNotice } from "./EmailVerificationNotice";
+import { EmailVerificationNotice } from "@/components/EmailVerificationNotice";
 import { useSignOut } from "./useSignOut";
 import { WorkspaceForm } from "./WorkspaceForm";
 

@@ -12,8 +12,9 @@ import { queryKeys, type Workspace } from "@/app/session";
 import { Button } from "@/components/ui/Button";
 import { Field, FormError } from "@/components/ui/Field";
 import { Input } from "@/components/ui/Input";
-import { browserTimeZone } from "./timeZones";
-import { TimeZoneSelect } from "./TimeZoneSelect";
+import { browserTimeZone } from "@/lib/timeZones";
+import { toLanguage } from "@/lib/languages";
+import { TimeZoneSelect } from "@/components/TimeZoneSelect";
 
 const FIELDS = ["name", "timezone"] as const;
 
@@ -40,7 +41,7 @@ export function WorkspaceForm({ onCreated }: { onCreated: (workspace: Workspace)
       const workspace = await unwrap(
         api.POST("/api/v1/workspaces", {
           // The workspace speaks the creator's language until someone changes it in its settings.
-          body: { ...values, locale: i18n.language === "it" ? "it" : "en" },
+          body: { ...values, locale: toLanguage(i18n.language) },
         }),
       );
       queryClient.setQueryData(queryKeys.workspace(workspace.id), workspace);

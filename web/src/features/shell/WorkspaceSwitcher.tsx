@@ -1,5 +1,5 @@
 import { ChevronsUpDown, Plus } from "lucide-react";
-import { useId, useState } from "react";
+import { useState } from "react";
 import { useTranslation } from "react-i18next";
 import { useNavigate } from "react-router";
 import { errorMessage } from "@/api/errors";
@@ -15,7 +15,6 @@ export function WorkspaceSwitcher({ current }: { current: Workspace | undefined 
   const { t } = useTranslation("shell");
   const navigate = useNavigate();
   const [creating, setCreating] = useState(false);
-  const nameId = useId();
 
   return (
     <div className="flex items-center gap-1">
@@ -25,8 +24,7 @@ export function WorkspaceSwitcher({ current }: { current: Workspace | undefined 
         trigger={
           <button
             type="button"
-            aria-label={t("switcher.label")}
-            aria-describedby={current ? nameId : undefined}
+            aria-label={current ? t("switcher.labelWithName", { name: current.name }) : t("switcher.label")}
             className="flex min-w-0 flex-1 items-center gap-2 rounded-md px-2 py-1.5 text-left hover:bg-zinc-100 dark:hover:bg-zinc-800"
           >
             <span
@@ -36,9 +34,7 @@ export function WorkspaceSwitcher({ current }: { current: Workspace | undefined 
               {current ? (Array.from(current.name)[0] ?? "?").toUpperCase() : ""}
             </span>
             {current ? (
-              <span id={nameId} className="min-w-0 flex-1 truncate text-sm font-semibold">
-                {current.name}
-              </span>
+              <span className="min-w-0 flex-1 truncate text-sm font-semibold">{current.name}</span>
             ) : (
               <Skeleton className="h-4 flex-1" />
             )}

@@ -6,11 +6,14 @@ import { Download, ShieldAlert, ShieldCheck } from "lucide-react";
 import type { ReactNode } from "react";
 import { useTranslation } from "react-i18next";
 import { useSearchParams } from "react-router";
+import { api } from "@/api/client";
 import { can, type Workspace } from "@/app/session";
+import { LoadMoreButton } from "@/components/LoadMoreButton";
 import { Button } from "@/components/ui/Button";
 import { Card, PageHeader } from "@/components/ui/Card";
 import { EmptyState, ErrorState, ListSkeleton, Skeleton } from "@/components/ui/States";
 import { cn } from "@/lib/cn";
+import { useDateFormat } from "@/lib/dates";
 import {
   exportUrl,
   filtersFrom,
@@ -21,7 +24,6 @@ import {
   type AuditFilters,
 } from "./audit";
 import { AuditFilterForm } from "./AuditFilterForm";
-import { useDateFormat } from "./format";
 import { WorkspaceGate } from "./WorkspaceGate";
 
 export default function AuditPage() {
@@ -52,10 +54,16 @@ function Audit({ workspace }: { workspace: Workspace }) {
         title={t("audit.title")}
         description={t("audit.description")}
         actions={
-          // The export is a plain GET with the session cookie: a link downloads it, with the same filters.
+          // The export is a plain GET with the session cookie: a link downloads it, with the same filters. A
+          // request through the API client first renews the session if its access token has run out.
           <a
             href={exportUrl(workspace.id, filters)}
             download
+            onClick={(event) => {
+              event.preventDefault();
+              const href = event.currentTarget.href;
+              void api.GET("/api/v1/auth/me").then(() => window.location.assign(href));
+            }}
             className="inline-flex h-10 items-center gap-2 rounded-md border border-zinc-300 bg-white px-4 text-sm font-medium text-zinc-900 hover:bg-zinc-50 dark:border-zinc-700 dark:bg-zinc-900 dark:text-zinc-100 dark:hover:bg-zinc-800"
           >
             <Download aria-hidden className="h-4 w-4" />
@@ -165,18 +173,7 @@ function Entries({
   return (
     <div>
       <AuditTable entries={list} />
-      {entries.hasNextPage && (
-        <div className="mt-4 flex justify-center">
-          <Button
-            variant="secondary"
-            size="sm"
-            loading={entries.isFetchingNextPage}
-            onClick={() => void entries.fetchNextPage()}
-          >
-            {t("loadMore")}
-          </Button>
-        </div>
-      )}
+      <LoadMoreButton query={entries} />
     </div>
   );
 }

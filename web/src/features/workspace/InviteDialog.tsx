@@ -93,7 +93,7 @@ export function InviteDialog({ workspace, open, onOpenChange }: InviteDialogProp
             <Select {...control} {...register("role")}>
               {workspace.assignable_roles.map((role) => (
                 <option key={role} value={role}>
-                  {t(`roles.${role}.name`)}
+                  {t(`common:roles.${role}`)}
                 </option>
               ))}
             </Select>
@@ -101,7 +101,7 @@ export function InviteDialog({ workspace, open, onOpenChange }: InviteDialogProp
         </Field>
         <div className="rounded-md bg-zinc-50 p-3 dark:bg-zinc-800/60">
           <p className="mb-2 text-xs font-medium uppercase tracking-wide text-zinc-500 dark:text-zinc-400">
-            {t("roles.guideTitle")}
+            {t("roleGuide.title")}
           </p>
           <RoleGuide roles={workspace.assignable_roles} />
         </div>

@@ -2,7 +2,7 @@ import { beforeEach, describe, expect, it, vi } from "vitest";
 import { screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { toast } from "sonner";
-import { mockApi, renderPage } from "@/test/render";
+import { mockApi, renderPage, renderWithApp } from "@/test/render";
 import TeamPage from "./TeamPage";
 import { invitation, me, member, members, workspaceAs, WORKSPACE_PATH } from "./testData";
 
@@ -142,5 +142,52 @@ describe("TeamPage", () => {
 
     expect(await within(dialog).findByText("Enter a valid email address.")).toBeInTheDocument();
     expect(calls.some((call) => call.method === "POST")).toBe(false);
+  });
+});
+
+describe("leaving a workspace", () => {
+  beforeEach(() => vi.clearAllMocks());
+
+  it("removes the caller's own membership after confirmation and goes to the start page", async () => {
+    const calls = mockApi({
+      ...answers("viewer"),
+      [`DELETE ${BASE}/members/${me.id}`]: [204, null],
+    });
+    const user = userEvent.setup();
+    const { router } = renderWithApp(
+      [
+        { path: WORKSPACE_PATH, element: <TeamPage /> },
+        { path: "/", element: <p>start</p> },
+      ],
+      { at: AT },
+    );
+
+    await user.click(await screen.findByRole("button", { name: "Leave workspace" }));
+    const dialog = await screen.findByRole("alertdialog");
+    await user.click(within(dialog).getByRole("button", { name: "Leave workspace" }));
+
+    await waitFor(() => expect(router.state.location.pathname).toBe("/"));
+    expect(calls.filter((call) => call.method === "DELETE").map((call) => call.path)).toEqual([
+      `${BASE}/members/${me.id}`,
+    ]);
+    expect(toast.success).toHaveBeenCalled();
+  });
+
+  it("shows the server's refusal when the last owner tries to leave", async () => {
+    mockApi({
+      ...answers("owner"),
+      [`DELETE ${BASE}/members/${me.id}`]: [
+        409,
+        { type: "last-owner", title: "Last owner", status: 409, detail: "A workspace keeps at least one owner." },
+      ],
+    });
+    const user = userEvent.setup();
+    const { router } = renderPage(<TeamPage />, { at: AT, path: WORKSPACE_PATH });
+
+    await user.click(await screen.findByRole("button", { name: "Leave workspace" }));
+    await user.click(within(await screen.findByRole("alertdialog")).getByRole("button", { name: "Leave workspace" }));
+
+    await waitFor(() => expect(toast.error).toHaveBeenCalledWith("A workspace keeps at least one owner."));
+    expect(router.state.location.pathname).toBe(AT);
   });
 });

@@ -6,14 +6,16 @@ import { Crown, UserPlus } from "lucide-react";
 import { useId, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { can, useMe, type Role, type Workspace } from "@/app/session";
+import { LoadMoreButton } from "@/components/LoadMoreButton";
 import { Button } from "@/components/ui/Button";
 import { Card, PageHeader } from "@/components/ui/Card";
 import { ConfirmDialog } from "@/components/ui/Dialog";
 import { Select } from "@/components/ui/Input";
 import { EmptyState, ErrorState, ListSkeleton } from "@/components/ui/States";
 import { cn } from "@/lib/cn";
-import { useDateFormat } from "./format";
+import { useDateFormat } from "@/lib/dates";
 import { InviteDialog } from "./InviteDialog";
+import { LeaveWorkspaceCard } from "./LeaveWorkspaceCard";
 import { useInvitations, useMembers, useTeamMutations, type Invitation, type Member } from "./members";
 import { RoleBadge, RoleGuide } from "./roles";
 import { WorkspaceGate } from "./WorkspaceGate";
@@ -25,6 +27,7 @@ export default function TeamPage() {
 function Team({ workspace }: { workspace: Workspace }) {
   const { t } = useTranslation("workspace");
   const manage = can(workspace, "members:write");
+  const me = useMe();
   const [inviting, setInviting] = useState(false);
   return (
     <div className="mx-auto w-full max-w-4xl">
@@ -49,22 +52,12 @@ function Team({ workspace }: { workspace: Workspace }) {
           </Card>
         )}
         {manage && <Invitations workspace={workspace} />}
-        <Card title={t("roles.guideTitle")}>
+        <Card title={t("roleGuide.title")}>
           <RoleGuide />
         </Card>
+        {me.data && <LeaveWorkspaceCard workspace={workspace} userId={me.data.id} />}
       </div>
       {manage && <InviteDialog workspace={workspace} open={inviting} onOpenChange={setInviting} />}
-    </div>
-  );
-}
-
-function LoadMore({ onClick, loading }: { onClick: () => void; loading: boolean }) {
-  const { t } = useTranslation("workspace");
-  return (
-    <div className="mt-4 flex justify-center">
-      <Button variant="secondary" size="sm" loading={loading} onClick={onClick}>
-        {t("loadMore")}
-      </Button>
     </div>
   );
 }
@@ -98,9 +91,7 @@ function Members({ workspace }: { workspace: Workspace }) {
               />
             ))}
           </ul>
-          {members.hasNextPage && (
-            <LoadMore loading={members.isFetchingNextPage} onClick={() => void members.fetchNextPage()} />
-          )}
+          <LoadMoreButton query={members} />
         </>
       );
   }
@@ -178,7 +169,7 @@ function MemberRow({ workspace, member, onRemove, onMakeOwner, mutations }: Memb
             >
               {workspace.assignable_roles.map((role) => (
                 <option key={role} value={role}>
-                  {t(`roles.${role}.name`)}
+                  {t(`common:roles.${role}`)}
                 </option>
               ))}
             </Select>
@@ -204,7 +195,7 @@ function MemberRow({ workspace, member, onRemove, onMakeOwner, mutations }: Memb
 
 function Invitations({ workspace }: { workspace: Workspace }) {
   const { t } = useTranslation("workspace");
-  const invitations = useInvitations(workspace.id, true);
+  const invitations = useInvitations(workspace.id);
   const mutations = useTeamMutations(workspace);
   const [revoking, setRevoking] = useState<Invitation | null>(null);
 
@@ -232,9 +223,7 @@ function Invitations({ workspace }: { workspace: Workspace }) {
               />
             ))}
           </ul>
-          {invitations.hasNextPage && (
-            <LoadMore loading={invitations.isFetchingNextPage} onClick={() => void invitations.fetchNextPage()} />
-          )}
+          <LoadMoreButton query={invitations} />
         </>
       );
   }

@@ -5,7 +5,6 @@ import { useEffect, useMemo, useState } from "react";
 import { useForm } from "react-hook-form";
 import type { TFunction } from "i18next";
 import { useTranslation } from "react-i18next";
-import { useNavigate } from "react-router";
 import { toast } from "sonner";
 import { z } from "zod";
 import { api } from "@/api/client";
@@ -16,33 +15,27 @@ import { Button } from "@/components/ui/Button";
 import { Card, PageHeader } from "@/components/ui/Card";
 import { ConfirmDialog } from "@/components/ui/Dialog";
 import { Field, FormError } from "@/components/ui/Field";
-import { Input, Select } from "@/components/ui/Input";
-import { usePreferences } from "@/lib/preferences";
+import { Input } from "@/components/ui/Input";
+import { LocaleSelect } from "@/components/LocaleSelect";
+import { TimeZoneSelect } from "@/components/TimeZoneSelect";
+import { LANGUAGES, toLanguage } from "@/lib/languages";
+import { workspaceKeys } from "./keys";
+import { useLeaveWorkspace } from "./useLeaveWorkspace";
 import { WorkspaceGate } from "./WorkspaceGate";
 
-const LOCALES = { en: "English", it: "Italiano" } as const;
-type Locale = keyof typeof LOCALES;
 const FIELDS = ["name", "timezone", "locale"] as const;
-
-/** The browser's IANA zones, with UTC and the workspace's current zone always among them. */
-function timeZoneChoices(current: string): string[] {
-  const zones = new Set(typeof Intl.supportedValuesOf === "function" ? Intl.supportedValuesOf("timeZone") : []);
-  zones.add("UTC");
-  zones.add(current);
-  return [...zones].sort((a, b) => a.localeCompare(b));
-}
 
 function settingsSchema(t: TFunction<"workspace">) {
   return z.object({
     name: z.string().trim().min(1, t("settings.nameRequired")).max(100, t("settings.nameTooLong")),
     timezone: z.string().min(1),
-    locale: z.enum(["en", "it"]),
+    locale: z.enum(LANGUAGES),
   });
 }
 type Values = z.infer<ReturnType<typeof settingsSchema>>;
 
 function valuesOf(workspace: Workspace): Values {
-  return { name: workspace.name, timezone: workspace.timezone, locale: workspace.locale === "it" ? "it" : "en" };
+  return { name: workspace.name, timezone: workspace.timezone, locale: toLanguage(workspace.locale) };
 }
 
 export default function WorkspaceSettingsPage() {
@@ -66,7 +59,6 @@ function GeneralSettings({ workspace }: { workspace: Workspace }) {
   const { t } = useTranslation("workspace");
   const queryClient = useQueryClient();
   const editable = can(workspace, "workspace:write");
-  const zones = useMemo(() => timeZoneChoices(workspace.timezone), [workspace.timezone]);
 
   const schema = useMemo(() => settingsSchema(t), [t]);
   const form = useForm<Values>({ resolver: zodResolver(schema), defaultValues: valuesOf(workspace) });
@@ -90,7 +82,7 @@ function GeneralSettings({ workspace }: { workspace: Workspace }) {
       queryClient.setQueryData(queryKeys.workspace(workspace.id), updated);
       reset(valuesOf(updated));
       void queryClient.invalidateQueries({ queryKey: queryKeys.workspaces, exact: true });
-      void queryClient.invalidateQueries({ queryKey: [...queryKeys.workspace(workspace.id), "audit"] });
+      void queryClient.invalidateQueries({ queryKey: workspaceKeys.audit(workspace.id) });
       toast.success(t("settings.saved"));
     },
     onError: (error) => showError(error, { setError, fields: FIELDS }),
@@ -115,30 +107,14 @@ function GeneralSettings({ workspace }: { workspace: Workspace }) {
               hint={t("settings.timezoneHint")}
               error={formState.errors.timezone?.message}
             >
-              {(control) => (
-                <Select {...control} {...register("timezone")}>
-                  {zones.map((zone) => (
-                    <option key={zone} value={zone}>
-                      {zone.replaceAll("_", " ")}
-                    </option>
-                  ))}
-                </Select>
-              )}
+              {(control) => <TimeZoneSelect {...control} {...register("timezone")} include={workspace.timezone} />}
             </Field>
             <Field
               label={t("settings.locale")}
               hint={t("settings.localeHint")}
               error={formState.errors.locale?.message}
             >
-              {(control) => (
-                <Select {...control} {...register("locale")}>
-                  {(Object.keys(LOCALES) as Locale[]).map((locale) => (
-                    <option key={locale} value={locale} lang={locale}>
-                      {LOCALES[locale]}
-                    </option>
-                  ))}
-                </Select>
-              )}
+              {(control) => <LocaleSelect {...control} {...register("locale")} />}
             </Field>
           </div>
         </fieldset>
@@ -156,8 +132,7 @@ function GeneralSettings({ workspace }: { workspace: Workspace }) {
 
 function DangerZone({ workspace }: { workspace: Workspace }) {
   const { t } = useTranslation("workspace");
-  const queryClient = useQueryClient();
-  const navigate = useNavigate();
+  const leave = useLeaveWorkspace();
   const [confirming, setConfirming] = useState(false);
 
   const remove = useMutation({
@@ -168,15 +143,10 @@ function DangerZone({ workspace }: { workspace: Workspace }) {
           params: { path: { workspace_id: workspace.id }, query: { confirm: workspace.name } },
         }),
       ),
-    onSuccess: () => {
+    onSuccess: async () => {
       setConfirming(false);
-      // Drop it from the cached list first, so "/" does not send the person back into the deleted workspace.
-      queryClient.setQueryData<Workspace[]>(queryKeys.workspaces, (list) => list?.filter((w) => w.id !== workspace.id));
-      const preferences = usePreferences.getState();
-      if (preferences.lastWorkspaceId === workspace.id) preferences.setLastWorkspaceId(null);
-      void queryClient.invalidateQueries({ queryKey: queryKeys.workspaces, exact: true });
       toast.success(t("danger.deleted", { name: workspace.name }));
-      void navigate("/", { replace: true });
+      await leave(workspace.id);
     },
     onError: (error) => {
       setConfirming(false);

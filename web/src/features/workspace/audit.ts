@@ -2,6 +2,7 @@
 import { useInfiniteQuery, useQuery } from "@tanstack/react-query";
 import { api } from "@/api/client";
 import { unwrap, type Schemas } from "@/api/problem";
+import { cursorPaging, pageQuery } from "@/lib/paging";
 import { workspaceKeys } from "./keys";
 
 export type AuditEntry = Schemas["AuditEntryOut"];
@@ -62,8 +63,6 @@ export function localInputToIso(value: string): string | undefined {
   return Number.isNaN(date.getTime()) ? undefined : date.toISOString();
 }
 
-const PAGE_SIZE = 50;
-
 export function useAuditEntries(workspaceId: string, filters: AuditFilters) {
   return useInfiniteQuery({
     queryKey: workspaceKeys.auditEntries(workspaceId, filters),
@@ -72,12 +71,11 @@ export function useAuditEntries(workspaceId: string, filters: AuditFilters) {
         api.GET("/api/v1/workspaces/{workspace_id}/audit", {
           params: {
             path: { workspace_id: workspaceId },
-            query: { ...filters, limit: PAGE_SIZE, ...(pageParam ? { cursor: pageParam } : {}) },
+            query: { ...filters, ...pageQuery(pageParam) },
           },
         }),
       ),
-    initialPageParam: null as string | null,
-    getNextPageParam: (page) => page.next_cursor ?? null,
+    ...cursorPaging,
   });
 }
 

@@ -6,13 +6,12 @@ import { api } from "@/api/client";
 import { showError } from "@/api/errors";
 import { unwrap, type Schemas } from "@/api/problem";
 import { queryKeys, type Role, type Workspace } from "@/app/session";
+import { cursorPaging, pageQuery } from "@/lib/paging";
 import { workspaceKeys } from "./keys";
 
 export type Member = Schemas["Member"];
 export type Invitation = Schemas["Invitation"];
 type MemberPages = InfiniteData<Schemas["Page_Member_"], string | null>;
-
-const PAGE_SIZE = 50;
 
 export function useMembers(workspaceId: string) {
   return useInfiniteQuery({
@@ -22,16 +21,15 @@ export function useMembers(workspaceId: string) {
         api.GET("/api/v1/workspaces/{workspace_id}/members", {
           params: {
             path: { workspace_id: workspaceId },
-            query: { limit: PAGE_SIZE, ...(pageParam ? { cursor: pageParam } : {}) },
+            query: pageQuery(pageParam),
           },
         }),
       ),
-    initialPageParam: null as string | null,
-    getNextPageParam: (page) => page.next_cursor ?? null,
+    ...cursorPaging,
   });
 }
 
-export function useInvitations(workspaceId: string, enabled: boolean) {
+export function useInvitations(workspaceId: string) {
   return useInfiniteQuery({
     queryKey: workspaceKeys.invitations(workspaceId),
     queryFn: ({ pageParam }) =>
@@ -39,13 +37,11 @@ export function useInvitations(workspaceId: string, enabled: boolean) {
         api.GET("/api/v1/workspaces/{workspace_id}/invitations", {
           params: {
             path: { workspace_id: workspaceId },
-            query: { limit: PAGE_SIZE, ...(pageParam ? { cursor: pageParam } : {}) },
+            query: pageQuery(pageParam),
           },
         }),
       ),
-    initialPageParam: null as string | null,
-    getNextPageParam: (page) => page.next_cursor ?? null,
-    enabled,
+    ...cursorPaging,
   });
 }
 
@@ -80,7 +76,7 @@ export function useTeamMutations(workspace: Workspace) {
       // The caller may have changed their own role: refresh the workspace and its permissions too.
       void queryClient.invalidateQueries({ queryKey: queryKeys.workspace(id) });
       void queryClient.invalidateQueries({ queryKey: queryKeys.workspaces, exact: true });
-      toast.success(t("team.roleChanged", { name: updated.name, role: t(`roles.${updated.role}.name`) }));
+      toast.success(t("team.roleChanged", { name: updated.name, role: t(`common:roles.${updated.role}`) }));
     },
     onError: (error) => showError(error),
   });

@@ -17,7 +17,7 @@ export function RoleBadge({ role }: { role: Role }) {
   const { t } = useTranslation("workspace");
   return (
     <span className={cn("inline-flex items-center rounded-full px-2 py-0.5 text-xs font-medium", BADGE_COLORS[role])}>
-      {t(`roles.${role}.name`)}
+      {t(`common:roles.${role}`)}
     </span>
   );
 }
@@ -29,8 +29,8 @@ export function RoleGuide({ roles = ALL_ROLES, className }: { roles?: readonly R
     <dl className={cn("space-y-2 text-sm", className)}>
       {roles.map((role) => (
         <div key={role} className="flex flex-col gap-0.5 sm:flex-row sm:gap-2">
-          <dt className="shrink-0 font-medium sm:w-20">{t(`roles.${role}.name`)}</dt>
-          <dd className="text-zinc-600 dark:text-zinc-400">{t(`roles.${role}.description`)}</dd>
+          <dt className="shrink-0 font-medium sm:w-20">{t(`common:roles.${role}`)}</dt>
+          <dd className="text-zinc-600 dark:text-zinc-400">{t(`roleGuide.${role}`)}</dd>
         </div>
       ))}
     </dl>

@@ -1,7 +1,10 @@
 import { useMemo } from "react";
 import { useTranslation } from "react-i18next";
 
-/** Dates and times in the person's language (the formatters are rebuilt only when the language changes). */
+/**
+ * Dates and times in the interface language (the person's choice, not the browser's). The formatters are rebuilt
+ * only when the language changes.
+ */
 export function useDateFormat() {
   const { i18n } = useTranslation();
   const language = i18n.language;

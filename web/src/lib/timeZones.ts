@@ -11,9 +11,13 @@ export function browserTimeZone(): string {
 
 let zones: readonly string[] | null = null;
 
-/** Every zone, sorted. Browsers leave "UTC" out of their list, yet it is the server's default, so it is added. */
+/**
+ * Every zone, sorted. Browsers leave "UTC" out of their list, yet it is the server's default, so it is added;
+ * a browser without `Intl.supportedValuesOf` (Safari before 15.4) offers UTC alone.
+ */
 export function timeZones(): readonly string[] {
-  zones ??= [...new Set([...Intl.supportedValuesOf("timeZone"), "UTC"])].sort();
+  const known = typeof Intl.supportedValuesOf === "function" ? Intl.supportedValuesOf("timeZone") : [];
+  zones ??= [...new Set([...known, "UTC"])].sort();
   return zones;
 }
 
