@@ -6,6 +6,7 @@ import socket
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 import httpx
 
@@ -17,13 +18,16 @@ def free_port() -> int:
 
 
 def start_server(port: int, env: dict[str, str], workers: int = 1) -> subprocess.Popen[bytes]:
-    """`viewfinder serve` in its own process group, once it answers /health/live."""
+    """`viewfinder serve` in its own process group, once it answers /health/live. Its output goes to
+    server.log in DATA_DIR: a pipe nobody reads would fill and stall the server."""
     command = [sys.executable, "-m", "viewfinder", "serve", "--port", str(port), "--workers", str(workers)]
-    server = subprocess.Popen(command, env=env, start_new_session=True, stderr=subprocess.PIPE)
+    log_path = Path(env["DATA_DIR"]) / "server.log"
+    with log_path.open("wb") as log:
+        server = subprocess.Popen(command, env=env, start_new_session=True, stdout=log, stderr=subprocess.STDOUT)
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         if server.poll() is not None:
-            raise RuntimeError(f"the server exited: {server.stderr.read().decode() if server.stderr else ''}")
+            raise RuntimeError(f"the server exited:\n{log_path.read_text(errors='replace')[-4000:]}")
         try:
             if httpx.get(f"http://127.0.0.1:{port}/health/live", timeout=1).status_code == 200:
                 return server
