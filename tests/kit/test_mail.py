@@ -321,6 +321,7 @@ async def test_deliver_sends_a_multipart_mail_over_smtp(
     assert (row.status, row.attempts, row.last_error, row.not_before) == (MailStatus.SENT, 1, None, None)
     assert row.sent_at is not None
     assert utcnow() - row.sent_at < timedelta(minutes=1)
+    assert (row.subject, row.text_body, row.html_body) == ("Viewfinder test mail", "", "")  # no live links kept
 
 
 @pytest.mark.anyio

@@ -287,6 +287,10 @@ async def _send_and_record(mail: OutboxMail, smtp_url: str, mail_from: str) -> D
     mail.sent_at = utcnow()
     mail.not_before = None
     mail.last_error = None
+    # The bodies carry live single-use links (password resets, invitations): once the mail has left, no copy
+    # stays in the database, where a backup or a dump would outlive it. Mails kept without SMTP, or failed,
+    # keep theirs: `viewfinder mail list` is then how the links reach people.
+    mail.text_body = mail.html_body = ""
     log.info("mail_sent", to=mail.to_address, template=mail.template, mail_id=str(mail.id), attempts=mail.attempts)
     return DeliveryOutcome(status=MailStatus.SENT)
 
