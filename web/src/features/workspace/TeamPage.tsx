@@ -177,7 +177,7 @@ function MemberRow({ workspace, member, onRemove, onMakeOwner, mutations }: Memb
         ) : (
           <RoleBadge role={member.role} />
         )}
-        {manageable && workspace.role === "owner" && member.role !== "owner" && !isMe && (
+        {manageable && workspace.assignable_roles.includes("owner") && member.role !== "owner" && !isMe && (
           <Button variant="secondary" size="sm" aria-describedby={nameId} onClick={onMakeOwner}>
             <Crown aria-hidden className="h-4 w-4" />
             {t("team.makeOwner")}
