@@ -1,5 +1,5 @@
-"""A person's own account in a real browser at phone width: sign in, the pages fit the screen, an API token is
-shown once and works, sign out, and a forgotten password is reset from the mailed link."""
+"""A person's own account in a real browser at phone width: sign in with the keyboard alone, the pages fit the
+screen, an API token is shown once and works, sign out, and a forgotten password is reset from the mailed link."""
 
 from __future__ import annotations
 
@@ -31,6 +31,39 @@ def sign_in(page: Page, password: str) -> None:
     expect(page).to_have_url(re.compile(r"/w/[0-9a-f-]+$"))
 
 
+def focused_name(page: Page) -> str:
+    """The focused control's label (or text), and whether the focus shows: an outline or a ring."""
+    return str(
+        page.evaluate(
+            """() => {
+                const element = document.activeElement;
+                const style = getComputedStyle(element);
+                const shows = style.outlineStyle !== "none" || style.boxShadow !== "none";
+                const label = element.labels?.[0]?.textContent ?? element.getAttribute("aria-label")
+                    ?? element.textContent;
+                return `${label.trim()}${shows ? "" : " (focus not visible)"}`;
+            }"""
+        )
+    )
+
+
+def sign_in_with_the_keyboard(page: Page, password: str) -> list[str]:
+    """Tab through the sign-in page to the form, type, and press Enter; return what took the focus."""
+    page.goto("/signin")
+    expect(page.get_by_role("button", name="Sign in")).to_be_visible()
+    visited: list[str] = []
+    while not visited or visited[-1] != "Email":
+        page.keyboard.press("Tab")
+        visited.append(focused_name(page))
+        assert len(visited) < 10, f"Email is not reachable with Tab: {visited}"
+    page.keyboard.type(EMAIL)
+    page.keyboard.press("Tab")
+    visited.append(focused_name(page))
+    page.keyboard.type(password)
+    page.keyboard.press("Enter")
+    return visited
+
+
 def open_user_menu(page: Page) -> None:
     page.get_by_role("button", name="Open menu").click()  # at phone width the sidebar is a drawer
     page.get_by_role("button", name="Account menu").click()
@@ -45,7 +78,11 @@ def test_an_account_at_phone_width(server: Server, open_tab: Callable[..., Tab])
     tab = open_tab("account", width=375, height=812)
     page = tab.page
 
-    sign_in(page, PASSWORD)
+    # The keyboard alone signs in, and every control it passes shows that it has the focus.
+    visited = sign_in_with_the_keyboard(page, PASSWORD)
+    assert visited[-2:] == ["Email", "Password"]
+    assert not [name for name in visited if "(focus not visible)" in name], visited
+    expect(page).to_have_url(re.compile(r"/w/[0-9a-f-]+$"))
     workspace_url = page.url
     tab.shot("home")
 
