@@ -1,15 +1,13 @@
 /** Answers the tests of these pages share. */
-export const account = {
+import { makeAccount } from "@/test/fixtures";
+
+export const account = makeAccount({
   id: "11111111-1111-4111-8111-111111111111",
-  email: "ada@example.com",
-  name: "Ada Lovelace",
   email_verified_at: null,
   email_verified: false,
   timezone: "UTC",
-  locale: "en",
-  avatar_url: null,
   created_at: "2025-01-01T00:00:00Z",
-};
+});
 
 export const tokens = { access_token: "a", refresh_token: "r", token_type: "bearer", expires_in: 900 };
 

@@ -1,64 +1,23 @@
 /** Fixtures for this feature's tests: workspaces as each role sees them, members and invitations. */
-import type { Account, Permission, Role, Workspace } from "@/app/session";
+import type { Account, Role, Workspace } from "@/app/session";
+import { makeAccount, makeWorkspace } from "@/test/fixtures";
 import type { AuditEntry } from "./audit";
 import type { Invitation, Member } from "./members";
-
-const READ_ALL: Permission[] = ["workspace:read", "members:read", "content:read", "channels:read", "reports:read"];
-const EVERYTHING: Permission[] = [
-  ...READ_ALL,
-  "workspace:write",
-  "workspace:delete",
-  "members:write",
-  "audit:read",
-  "content:write",
-  "content:approve",
-  "channels:write",
-  "reports:run",
-];
-
-// The server's table (src/viewfinder/identity/permissions.py), as far as these pages care.
-const PERMISSIONS: Record<Role, Permission[]> = {
-  owner: EVERYTHING,
-  admin: EVERYTHING.filter((p) => p !== "workspace:delete"),
-  editor: [...READ_ALL, "content:write"],
-  analyst: [...READ_ALL, "reports:run"],
-  viewer: READ_ALL,
-};
-const ASSIGNABLE: Record<Role, Role[]> = {
-  owner: ["owner", "admin", "editor", "analyst", "viewer"],
-  admin: ["admin", "editor", "analyst", "viewer"],
-  editor: [],
-  analyst: [],
-  viewer: [],
-};
 
 export const WORKSPACE_ID = "ws1";
 export const WORKSPACE_PATH = "/w/:workspaceId/settings/*";
 
 export function workspaceAs(role: Role): Workspace {
-  return {
-    id: WORKSPACE_ID,
-    name: "Acme Studio",
-    timezone: "Europe/Rome",
-    locale: "en",
-    role,
-    permissions: PERMISSIONS[role],
-    assignable_roles: ASSIGNABLE[role],
-    created_at: "2024-01-01T10:00:00Z",
-  };
+  return makeWorkspace(role, { id: WORKSPACE_ID, name: "Acme Studio", created_at: "2024-01-01T10:00:00Z" });
 }
 
-export const me: Account = {
+export const me: Account = makeAccount({
   id: "u1",
   name: "Me Myself",
   email: "me@example.com",
-  email_verified: true,
   email_verified_at: "2024-01-01T10:00:00Z",
-  avatar_url: null,
-  locale: "en",
-  timezone: "Europe/Rome",
   created_at: "2024-01-01T10:00:00Z",
-};
+});
 
 export function member(user_id: string, name: string, role: Role): Member {
   return {
