@@ -25,6 +25,12 @@ def decoded(data: bytes) -> Image.Image:
     return image
 
 
+def is_close(pixel: object, expected: tuple[int, int, int], tolerance: int = 12) -> bool:
+    """JPEG is lossy: a colour comes back near what went in."""
+    assert isinstance(pixel, tuple)
+    return all(abs(got - want) <= tolerance for got, want in zip(pixel, expected, strict=True))
+
+
 def refusal(data: bytes) -> dict[str, str]:
     with pytest.raises(InvalidImage) as caught:
         prepare_image(data, field="media")
@@ -44,8 +50,7 @@ def test_a_large_photo_is_shrunk_with_a_thumbnail_and_keeps_its_proportions() ->
     full, thumbnail = decoded(prepared.jpeg), decoded(prepared.thumbnail)
     assert (full.format, full.size, full.mode) == ("JPEG", (1080, 810), "RGB")
     assert (thumbnail.format, thumbnail.size) == ("JPEG", (320, 240))
-    red, green, blue = full.getpixel((540, 405))  # type: ignore[misc]
-    assert red > 180 and green < 60 and blue < 60
+    assert is_close(full.getpixel((540, 405)), (200, 30, 30))
 
 
 def test_a_small_image_is_not_enlarged() -> None:
@@ -81,9 +86,8 @@ def test_transparency_is_flattened_onto_white() -> None:
 
     full = decoded(prepared.jpeg)
     assert full.mode == "RGB"
-    assert all(channel > 245 for channel in full.getpixel((5, 5)))  # type: ignore[union-attr]
-    red, green, blue = full.getpixel((50, 50))  # type: ignore[misc]
-    assert green > 100 and red < 40 and blue < 40
+    assert is_close(full.getpixel((5, 5)), (255, 255, 255))
+    assert is_close(full.getpixel((50, 50)), (0, 128, 0))
 
 
 def test_webp_is_accepted() -> None:
@@ -128,5 +132,4 @@ def test_a_colour_profile_is_applied_then_dropped() -> None:
 
     full = decoded(prepared.jpeg)
     assert "icc_profile" not in full.info
-    red, green, blue = full.getpixel((25, 25))  # type: ignore[misc]
-    assert red > 240 and green < 20 and blue < 20
+    assert is_close(full.getpixel((25, 25)), (255, 0, 0))
