@@ -18,7 +18,7 @@ from sqlalchemy import func, select, update
 from tests.conftest import make_settings
 from tests.identity.helpers import PASSWORD as HELPER_PASSWORD
 from tests.identity.helpers import Person, add_member, make_person, make_workspace
-from viewfinder.identity.deps import ACCESS_COOKIE, CSRF_COOKIE, CSRF_HEADER, REFRESH_COOKIE
+from viewfinder.identity.deps import ACCESS_COOKIE, CSRF_COOKIE, REFRESH_COOKIE
 from viewfinder.identity.models import (
     ApiToken,
     AuditEntry,
@@ -31,6 +31,7 @@ from viewfinder.identity.models import (
 from viewfinder.identity.permissions import Role
 from viewfinder.identity.service.audit import verify_chain
 from viewfinder.kit.clock import utcnow
+from viewfinder.kit.cookies import CSRF_HEADER
 from viewfinder.kit.mail import OutboxMail, links_in
 from viewfinder.kit.security import hash_token
 

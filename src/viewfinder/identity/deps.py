@@ -19,16 +19,14 @@ from sqlalchemy import select
 from viewfinder.identity.models import ApiToken, Membership, User, UserSession, Workspace
 from viewfinder.identity.permissions import Permission, Role, can, scope_allows
 from viewfinder.kit.clock import utcnow
+from viewfinder.kit.cookies import SessionCookies
 from viewfinder.kit.errors import Forbidden, NotFound, Unauthorized
-from viewfinder.kit.security import InvalidAccessToken, hash_token, read_access_token, same
+from viewfinder.kit.security import InvalidAccessToken, hash_token, read_access_token
 from viewfinder.kit.web import DbSession, ResourcesDep
 
-ACCESS_COOKIE = "vf_access"
-REFRESH_COOKIE = "vf_refresh"
-CSRF_COOKIE = "vf_csrf"
-CSRF_HEADER = "X-CSRF-Token"
+SESSION_COOKIES = SessionCookies(access="vf_access", refresh="vf_refresh", csrf="vf_csrf", refresh_path="/api/v1/auth")
+ACCESS_COOKIE, REFRESH_COOKIE, CSRF_COOKIE = SESSION_COOKIES.access, SESSION_COOKIES.refresh, SESSION_COOKIES.csrf
 API_TOKEN_PREFIX = "vfp_"  # noqa: S105 - a prefix, not a secret
-SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 # Writing "last used" on every request would turn reads into writes; once a minute is precise enough.
 LAST_USED_GRANULARITY = timedelta(minutes=1)
 
@@ -101,16 +99,6 @@ async def _from_access_token(session: DbSession, resources: ResourcesDep, token:
     return Principal(user=user, session_id=user_session.id)
 
 
-def check_csrf(request: Request) -> None:
-    """Cookies ride along on any site's requests; only our pages can read the CSRF cookie to echo it."""
-    if request.method in SAFE_METHODS:
-        return
-    cookie = request.cookies.get(CSRF_COOKIE, "")
-    header = request.headers.get(CSRF_HEADER, "")
-    if not cookie or not header or not same(cookie, header):
-        raise Forbidden(f"The CSRF token is missing or wrong: send the {CSRF_COOKIE} cookie's value in {CSRF_HEADER}.")
-
-
 async def authenticate(request: Request, session: DbSession, resources: ResourcesDep) -> Principal:
     token = _bearer(request)
     if token is not None:
@@ -120,7 +108,7 @@ async def authenticate(request: Request, session: DbSession, resources: Resource
             else await _from_access_token(session, resources, token)
         )
     elif ACCESS_COOKIE in request.cookies:
-        check_csrf(request)
+        SESSION_COOKIES.check_csrf(request)
         principal = await _from_access_token(session, resources, request.cookies[ACCESS_COOKIE])
     else:
         raise Unauthorized(

@@ -13,12 +13,10 @@ from fastapi import APIRouter, Depends, Request, Response, status
 from fastapi.responses import JSONResponse
 
 from viewfinder.identity.deps import (
-    ACCESS_COOKIE,
-    CSRF_COOKIE,
     REFRESH_COOKIE,
+    SESSION_COOKIES,
     CurrentPrincipal,
     Principal,
-    check_csrf,
 )
 from viewfinder.identity.schemas.auth import (
     Account,
@@ -41,13 +39,10 @@ from viewfinder.identity.schemas.auth import (
 from viewfinder.identity.service import accounts
 from viewfinder.kit.errors import Forbidden, problem
 from viewfinder.kit.pagination import Page, PageParams, page_params
-from viewfinder.kit.security import new_token
 from viewfinder.kit.web import DbSession, ResourcesDep
 from viewfinder.settings import Settings
 
 router = APIRouter(prefix="/auth", tags=["auth"])
-
-REFRESH_COOKIE_PATH = "/api/v1/auth"
 
 
 def _signed_in(principal: CurrentPrincipal) -> Principal:
@@ -66,29 +61,13 @@ Pages = Annotated[PageParams, Depends(page_params)]
 
 
 def _set_session_cookies(response: Response, settings: Settings, tokens: accounts.IssuedTokens) -> None:
-    secure = settings.base_url.scheme == "https"
-    refresh_age = settings.refresh_token_days * 86400
-    response.set_cookie(
-        ACCESS_COOKIE, tokens.access_token, max_age=tokens.expires_in, httponly=True, secure=secure, samesite="lax"
+    SESSION_COOKIES.set(
+        response,
+        settings,
+        access_token=tokens.access_token,
+        refresh_token=tokens.refresh_token,
+        expires_in=tokens.expires_in,
     )
-    response.set_cookie(
-        REFRESH_COOKIE,
-        tokens.refresh_token,
-        max_age=refresh_age,
-        path=REFRESH_COOKIE_PATH,
-        httponly=True,
-        secure=secure,
-        samesite="lax",
-    )
-    # Readable by the web app's scripts on purpose: echoing it proves the request comes from our own pages.
-    response.set_cookie(CSRF_COOKIE, new_token(nbytes=24), max_age=refresh_age, secure=secure, samesite="lax")
-
-
-def _clear_session_cookies(response: Response, settings: Settings) -> None:
-    secure = settings.base_url.scheme == "https"
-    response.delete_cookie(ACCESS_COOKIE, httponly=True, secure=secure, samesite="lax")
-    response.delete_cookie(REFRESH_COOKIE, path=REFRESH_COOKIE_PATH, httponly=True, secure=secure, samesite="lax")
-    response.delete_cookie(CSRF_COOKIE, secure=secure, samesite="lax")
 
 
 def _pair(tokens: accounts.IssuedTokens) -> TokenPair:
@@ -125,7 +104,7 @@ async def refresh(
     token = body.refresh_token if body else None
     from_cookie = token is None and REFRESH_COOKIE in request.cookies
     if from_cookie:
-        check_csrf(request)
+        SESSION_COOKIES.check_csrf(request)
         token = request.cookies[REFRESH_COOKIE]
     try:
         tokens = await accounts.refresh(session, resources.settings, token or "")
@@ -133,7 +112,7 @@ async def refresh(
         # Answered rather than raised, so the request's session commits the revocation of a stolen family;
         # the cookies go too, so a browser whose session is over stops presenting it.
         answer = problem(error.status, error.type, error.title, error.detail, request=request)
-        _clear_session_cookies(answer, resources.settings)
+        SESSION_COOKIES.clear(answer, resources.settings)
         return answer
     if from_cookie:
         _set_session_cookies(response, resources.settings, tokens)
@@ -144,7 +123,7 @@ async def refresh(
 async def logout(principal: SignedIn, response: Response, session: DbSession, resources: ResourcesDep) -> None:
     """End this session."""
     await accounts.sign_out(session, principal)
-    _clear_session_cookies(response, resources.settings)
+    SESSION_COOKIES.clear(response, resources.settings)
 
 
 @router.post("/logout-all", status_code=status.HTTP_204_NO_CONTENT)
@@ -153,7 +132,7 @@ async def logout_everywhere(
 ) -> None:
     """End every session of the account, this one included."""
     await accounts.sign_out_everywhere(session, principal.user)
-    _clear_session_cookies(response, resources.settings)
+    SESSION_COOKIES.clear(response, resources.settings)
 
 
 @router.get("/sessions")
@@ -200,7 +179,7 @@ async def erase_me(
 ) -> None:
     """Erase the account's personal data and sign out everywhere; workspaces you alone belong to go too."""
     await accounts.erase_account(session, resources, principal, password=body.password)
-    _clear_session_cookies(response, resources.settings)
+    SESSION_COOKIES.clear(response, resources.settings)
 
 
 @router.post("/password", status_code=status.HTTP_204_NO_CONTENT)

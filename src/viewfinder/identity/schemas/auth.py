@@ -23,13 +23,13 @@ from pydantic import (
 )
 
 from viewfinder.identity.permissions import TOKEN_SCOPES
-from viewfinder.identity.service.passwords import MAX_PASSWORD_LENGTH
+from viewfinder.kit.credentials import MAX_PASSWORD_LENGTH
 
 LOCALES = ("en", "it")
 MAX_TOKEN_DAYS = 3650
 
 Email = Annotated[str, StringConstraints(min_length=3, max_length=320)]
-# New passwords are judged by passwords.check_new_password, which names the field; this only bounds the work.
+# New passwords are judged by credentials.check_new_password, which names the field; this only bounds the work.
 Password = Annotated[str, StringConstraints(min_length=1, max_length=MAX_PASSWORD_LENGTH * 4)]
 Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
 Secret = Annotated[str, StringConstraints(min_length=1, max_length=512)]

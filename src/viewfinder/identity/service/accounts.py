@@ -31,8 +31,8 @@ from viewfinder.identity.models import (
 from viewfinder.identity.permissions import Role
 from viewfinder.identity.service import audit, workspaces
 from viewfinder.identity.service.errors import EmailTaken, LastOwner
-from viewfinder.identity.service.passwords import check_new_password, normalize_email
 from viewfinder.kit.clock import utcnow
+from viewfinder.kit.credentials import check_new_password, normalize_email
 from viewfinder.kit.errors import Conflict, Forbidden, InvalidInput, NotFound, Unauthorized
 from viewfinder.kit.mail import OutboxMail, queue_mail
 from viewfinder.kit.pagination import PageParams, paginate

@@ -20,9 +20,9 @@ from viewfinder.identity.models import Invitation, Membership, User, Workspace
 from viewfinder.identity.permissions import ASSIGNABLE_BY, Permission, Role, can
 from viewfinder.identity.service import accounts, audit
 from viewfinder.identity.service.errors import EmailTaken, LastOwner
-from viewfinder.identity.service.passwords import normalize_email
 from viewfinder.kit import mail
 from viewfinder.kit.clock import utcnow
+from viewfinder.kit.credentials import normalize_email
 from viewfinder.kit.errors import AppError, Conflict, Forbidden, InvalidInput, NotFound
 from viewfinder.kit.pagination import PageParams, paginate
 from viewfinder.kit.security import hash_token, new_token

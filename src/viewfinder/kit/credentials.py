@@ -1,4 +1,4 @@
-"""Rules for emails and new passwords, shared by sign-up, password change and reset, and invitations."""
+"""Rules for emails and new passwords: the suite's accounts and the Sandbox network's people follow the same."""
 
 from __future__ import annotations
 
@@ -27,16 +27,20 @@ def _common_passwords() -> frozenset[str]:
     return frozenset(FREQUENCY_LISTS["passwords"])
 
 
-def check_new_password(password: str, *, email: str = "", field: str = "password") -> str:
-    """Refuse short, overlong and common passwords, and the email itself, with a message a person can act on."""
-    problem = None
+def password_problem(password: str, *, email: str = "") -> str | None:
+    """What is wrong with a new password, in words a person can act on; None when it will do."""
     if len(password) < MIN_PASSWORD_LENGTH:
-        problem = f"Use at least {MIN_PASSWORD_LENGTH} characters."
-    elif len(password) > MAX_PASSWORD_LENGTH:
-        problem = f"Use at most {MAX_PASSWORD_LENGTH} characters."
-    elif password.lower() in _common_passwords() or (email and password.lower() == email.lower()):
-        problem = "This password is among the most common ones: choose another."
-    if problem:
+        return f"Use at least {MIN_PASSWORD_LENGTH} characters."
+    if len(password) > MAX_PASSWORD_LENGTH:
+        return f"Use at most {MAX_PASSWORD_LENGTH} characters."
+    if password.lower() in _common_passwords() or (email and password.lower() == email.lower()):
+        return "This password is among the most common ones: choose another."
+    return None
+
+
+def check_new_password(password: str, *, email: str = "", field: str = "password") -> str:
+    """Refuse short, overlong and common passwords, and the email itself (a 422 naming `field`)."""
+    if problem := password_problem(password, email=email):
         raise WeakPassword(problem, errors=[{"field": field, "message": problem, "code": "weak_password"}])
     return password
 
