@@ -127,6 +127,8 @@ def test_an_account_at_phone_width(server: Server, open_tab: Callable[..., Tab])
 
     # Forgot the password: the mailed link sets a new one, and the old one stops working.
     page.get_by_role("link", name="Forgot your password?").click()
+    # The sign-in page has an Email field too: wait for the next page before typing.
+    expect(page.get_by_role("heading", name="Reset your password")).to_be_visible()
     page.get_by_label("Email").fill(EMAIL)
     page.get_by_role("button", name="Send reset link").click()
     expect(page.get_by_role("main")).to_contain_text(f"If an account exists for {EMAIL}")
