@@ -1,0 +1,238 @@
+"""The network's REST API, mounted at /network/api/v1: accounts and sessions, profiles, follows, blocks.
+
+Browsers get the tokens as cookies too: the access and refresh tokens httpOnly (scripts never see them), and a
+CSRF token that scripts can read and must echo in `X-CSRF-Token` on unsafe requests. The cookies are the
+network's own (`vfn_…`), apart from the suite's.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Query, Request, Response, status
+from fastapi.responses import JSONResponse
+
+from viewfinder.kit.errors import problem
+from viewfinder.kit.pagination import Page, PageParams, page_params
+from viewfinder.kit.web import DbSession, ResourcesDep
+from viewfinder.network.social.deps import (
+    REFRESH_COOKIE,
+    SESSION_COOKIES,
+    CurrentViewer,
+    OptionalViewer,
+)
+from viewfinder.network.social.models import FollowState, NetworkPerson
+from viewfinder.network.social.schemas import (
+    BlockStatus,
+    FollowRequest,
+    FollowStatus,
+    Me,
+    NetworkCredentials,
+    NetworkProfileUpdate,
+    NetworkRefreshRequest,
+    NetworkSignUp,
+    NetworkTokenPair,
+    PersonSummary,
+    Profile,
+)
+from viewfinder.network.social.service import accounts, people
+from viewfinder.settings import Settings
+
+PREFIX = "/network/api/v1"
+
+router = APIRouter(tags=["network"])
+Pages = Annotated[PageParams, Depends(page_params)]
+
+
+# Cookies
+
+
+def _set_session_cookies(response: Response, settings: Settings, tokens: accounts.IssuedTokens) -> None:
+    SESSION_COOKIES.set(
+        response,
+        settings,
+        access_token=tokens.access_token,
+        refresh_token=tokens.refresh_token,
+        expires_in=tokens.expires_in,
+    )
+
+
+def _pair(tokens: accounts.IssuedTokens) -> NetworkTokenPair:
+    return NetworkTokenPair(
+        access_token=tokens.access_token, refresh_token=tokens.refresh_token, expires_in=tokens.expires_in
+    )
+
+
+def _summaries(persons: list[NetworkPerson]) -> list[PersonSummary]:
+    return [PersonSummary.model_validate(person) for person in persons]
+
+
+# Accounts and sessions
+
+
+@router.post("/auth/signup", status_code=status.HTTP_201_CREATED)
+async def sign_up(body: NetworkSignUp, session: DbSession, resources: ResourcesDep) -> Me:
+    """Create a network account (separate from the suite's); then sign in."""
+    person = await accounts.sign_up(
+        session, resources, email=body.email, password=body.password, username=body.username, name=body.name
+    )
+    return Me.model_validate(person)
+
+
+@router.post("/auth/login")
+async def login(
+    body: NetworkCredentials, response: Response, session: DbSession, resources: ResourcesDep
+) -> NetworkTokenPair:
+    """Sign in with the email or the username: answers the tokens, and sets them as cookies for browsers."""
+    tokens = await accounts.sign_in(session, resources, login=body.login, password=body.password)
+    _set_session_cookies(response, resources.settings, tokens)
+    return _pair(tokens)
+
+
+@router.post("/auth/refresh", response_model=NetworkTokenPair)
+async def refresh(
+    request: Request,
+    response: Response,
+    session: DbSession,
+    resources: ResourcesDep,
+    body: NetworkRefreshRequest | None = None,
+) -> NetworkTokenPair | JSONResponse:
+    """Exchange a refresh token (in the body, or the cookie with the CSRF header) for a new pair."""
+    token = body.refresh_token if body else None
+    from_cookie = token is None and REFRESH_COOKIE in request.cookies
+    if from_cookie:
+        SESSION_COOKIES.check_csrf(request)
+        token = request.cookies[REFRESH_COOKIE]
+    try:
+        tokens = await accounts.refresh(session, resources.settings, token or "")
+    except (accounts.RefreshTokenReused, accounts.InvalidRefreshToken) as error:
+        # Answered rather than raised, so the request's unit of work commits the end of a stolen session.
+        answer = problem(error.status, error.type, error.title, error.detail, request=request)
+        SESSION_COOKIES.clear(answer, resources.settings)
+        return answer
+    if from_cookie:
+        _set_session_cookies(response, resources.settings, tokens)
+    return _pair(tokens)
+
+
+@router.post("/auth/logout", status_code=status.HTTP_204_NO_CONTENT)
+async def logout(viewer: CurrentViewer, response: Response, session: DbSession, resources: ResourcesDep) -> None:
+    """End this session: its tokens stop working at once."""
+    await accounts.sign_out(session, viewer)
+    SESSION_COOKIES.clear(response, resources.settings)
+
+
+@router.get("/auth/me")
+async def me(viewer: CurrentViewer) -> Me:
+    return Me.model_validate(viewer.person)
+
+
+@router.patch("/me")
+async def update_me(body: NetworkProfileUpdate, viewer: CurrentViewer, session: DbSession) -> Me:
+    """Change the profile: username (Instagram's rules), name, bio, website, avatar, account type, privacy.
+    Going public accepts the follow requests that wait."""
+    person = await people.update_profile(session, viewer.person, body.changes())
+    return Me.model_validate(person)
+
+
+# People
+
+
+@router.get("/people")
+async def search_people(
+    session: DbSession,
+    viewer: OptionalViewer,
+    prefix: Annotated[str, Query(min_length=1, max_length=31, description="The username's beginning, any case")],
+) -> Page[PersonSummary]:
+    """People whose username starts with `prefix`, in username order (20 at most)."""
+    found = await people.search(session, viewer.person if viewer else None, prefix)
+    return Page(items=_summaries(found))
+
+
+@router.get("/people/{username}")
+async def get_person(username: str, session: DbSession, viewer: OptionalViewer) -> Profile:
+    """A public profile; signed in, with how the viewer stands to the person."""
+    person = await people.visible_person(session, viewer.person if viewer else None, username)
+    profile = Profile.model_validate(person)
+    if viewer is None:
+        return profile
+    relation = await people.relation(session, viewer.person, person)
+    return profile.model_copy(
+        update={
+            "followed_by_viewer": relation.followed,
+            "requested_by_viewer": relation.requested,
+            "blocked_by_viewer": relation.blocked,
+        }
+    )
+
+
+@router.post("/people/{username}/follow")
+async def follow(username: str, viewer: CurrentViewer, session: DbSession) -> FollowStatus:
+    """Follow a public account at once, or ask a private one; asking again changes nothing."""
+    state, person = await people.follow(session, viewer.person, username)
+    return FollowStatus(
+        state="following" if state == FollowState.ACTIVE else "requested",
+        followers_count=await people.followers_count(session, person.id),
+    )
+
+
+@router.delete("/people/{username}/follow")
+async def unfollow(username: str, viewer: CurrentViewer, session: DbSession) -> FollowStatus:
+    """Stop following, or withdraw a follow request."""
+    person = await people.unfollow(session, viewer.person, username)
+    return FollowStatus(state="none", followers_count=await people.followers_count(session, person.id))
+
+
+@router.get("/people/{username}/followers")
+async def list_followers(
+    username: str, session: DbSession, viewer: OptionalViewer, params: Pages
+) -> Page[PersonSummary]:
+    """Who follows the person, newest first; a private account shows it to its followers only."""
+    found, next_cursor = await people.list_followers(session, viewer.person if viewer else None, username, params)
+    return Page(items=_summaries(found), next_cursor=next_cursor)
+
+
+@router.get("/people/{username}/following")
+async def list_following(
+    username: str, session: DbSession, viewer: OptionalViewer, params: Pages
+) -> Page[PersonSummary]:
+    """Whom the person follows, newest first; a private account shows it to its followers only."""
+    found, next_cursor = await people.list_following(session, viewer.person if viewer else None, username, params)
+    return Page(items=_summaries(found), next_cursor=next_cursor)
+
+
+@router.post("/people/{username}/block")
+async def block(username: str, viewer: CurrentViewer, session: DbSession) -> BlockStatus:
+    """Block a person: follows and requests both ways end, and they no longer find you."""
+    await people.block(session, viewer.person, username)
+    return BlockStatus(blocked=True)
+
+
+@router.delete("/people/{username}/block")
+async def unblock(username: str, viewer: CurrentViewer, session: DbSession) -> BlockStatus:
+    await people.unblock(session, viewer.person, username)
+    return BlockStatus(blocked=False)
+
+
+# Follow requests
+
+
+@router.get("/me/follow-requests")
+async def list_follow_requests(viewer: CurrentViewer, session: DbSession, params: Pages) -> Page[FollowRequest]:
+    """The requests waiting for a private account to answer, newest first."""
+    rows, next_cursor = await people.list_follow_requests(session, viewer.person, params)
+    items = [
+        FollowRequest(id=row.id, person=PersonSummary.model_validate(row.follower), created_at=row.created_at)
+        for row in rows
+    ]
+    return Page(items=items, next_cursor=next_cursor)
+
+
+@router.post("/me/follow-requests/{request_id}/accept", status_code=status.HTTP_204_NO_CONTENT)
+async def accept_follow_request(request_id: str, viewer: CurrentViewer, session: DbSession) -> None:
+    await people.accept_follow_request(session, viewer.person, request_id)
+
+
+@router.post("/me/follow-requests/{request_id}/decline", status_code=status.HTTP_204_NO_CONTENT)
+async def decline_follow_request(request_id: str, viewer: CurrentViewer, session: DbSession) -> None:
+    await people.decline_follow_request(session, viewer.person, request_id)

@@ -1,0 +1,122 @@
+"""Tables of the network's people: accounts and their sign-in sessions and tokens, follows (and follow
+requests), blocks. Every key is a numeric id (see `ids`)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+
+from sqlalchemy import BigInteger, Boolean, Enum, ForeignKey, Index, Integer, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from viewfinder.kit.db import Base, TimestampMixin
+from viewfinder.network.social.ids import new_id
+
+
+def _enum(enum: type[StrEnum], length: int = 16) -> Enum:
+    # Stored as text with a check in the application, so adding a value needs no database type change.
+    return Enum(enum, native_enum=False, length=length, values_callable=lambda values: [v.value for v in values])
+
+
+class NumericIdMixin:
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False, default=new_id)
+
+
+class AccountType(StrEnum):
+    PERSONAL = "personal"
+    BUSINESS = "business"
+    CREATOR = "creator"
+
+
+class FollowState(StrEnum):
+    ACTIVE = "active"
+    REQUESTED = "requested"  # waiting for a private account to accept
+
+
+class NetworkPerson(NumericIdMixin, TimestampMixin, Base):
+    __tablename__ = "network_people"
+    __table_args__ = (
+        # Prefix search on PostgreSQL (`LIKE 'ab%'`) needs pattern ops whatever the database's collation is;
+        # SQLite searches the unique index by range instead.
+        Index(
+            "ix_network_people_username_key_prefix",
+            "username_key",
+            postgresql_ops={"username_key": "text_pattern_ops"},
+        ),
+    )
+
+    # Kept lowercased: emails are unique and compared case-insensitively.
+    email: Mapped[str] = mapped_column(String(320), unique=True)
+    password_hash: Mapped[str] = mapped_column(String(255))
+    # As the person typed it; `username_key` (lowercased) makes it unique case-insensitively.
+    username: Mapped[str] = mapped_column(String(30))
+    username_key: Mapped[str] = mapped_column(String(30), unique=True)
+    name: Mapped[str] = mapped_column(String(64))
+    bio: Mapped[str] = mapped_column(String(150), default="")
+    website: Mapped[str | None] = mapped_column(String(2048))
+    avatar_url: Mapped[str | None] = mapped_column(String(2048))
+    account_type: Mapped[AccountType] = mapped_column(_enum(AccountType), default=AccountType.PERSONAL)
+    is_private: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Kept exact by conditional increments in the transaction that changes a follow (see service.people).
+    followers_count: Mapped[int] = mapped_column(Integer, default=0)
+    following_count: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class NetworkSession(NumericIdMixin, Base):
+    """One sign-in on one device: the family of token pairs rotated from it."""
+
+    __tablename__ = "network_sessions"
+
+    person_id: Mapped[int] = mapped_column(ForeignKey("network_people.id", ondelete="CASCADE"), index=True)
+    user_agent: Mapped[str] = mapped_column(String(512), default="")
+    ip: Mapped[str] = mapped_column(String(64), default="")
+    created_at: Mapped[datetime]
+    last_active_at: Mapped[datetime]
+    expires_at: Mapped[datetime]
+    revoked_at: Mapped[datetime | None]
+    revoked_reason: Mapped[str | None] = mapped_column(String(64))
+
+
+class NetworkToken(NumericIdMixin, Base):
+    """One issued pair of opaque tokens, kept as hashes. Opaque rather than signed, so that no token of the
+    suite's (signed with the install's key) can ever pass for one of the network's, nor the other way round."""
+
+    __tablename__ = "network_tokens"
+
+    session_id: Mapped[int] = mapped_column(ForeignKey("network_sessions.id", ondelete="CASCADE"), index=True)
+    access_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    refresh_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    access_expires_at: Mapped[datetime]
+    created_at: Mapped[datetime]
+    # Set when the refresh token is exchanged for the next pair; presenting it again means it was stolen.
+    rotated_at: Mapped[datetime | None]
+
+
+class NetworkFollow(NumericIdMixin, Base):
+    """A follow, or a request to follow a private account: one row per pair, so a person never both
+    follows and asks to follow."""
+
+    __tablename__ = "network_follows"
+    __table_args__ = (
+        UniqueConstraint("follower_id", "followee_id"),
+        # The lists: someone's followers or follow requests, and whom someone follows, newest first.
+        Index("ix_network_follows_followee_id_state_id", "followee_id", "state", "id"),
+        Index("ix_network_follows_follower_id_state_id", "follower_id", "state", "id"),
+    )
+
+    follower_id: Mapped[int] = mapped_column(ForeignKey("network_people.id", ondelete="CASCADE"))
+    followee_id: Mapped[int] = mapped_column(ForeignKey("network_people.id", ondelete="CASCADE"))
+    state: Mapped[FollowState] = mapped_column(_enum(FollowState))
+    created_at: Mapped[datetime]
+
+    follower: Mapped[NetworkPerson] = relationship(foreign_keys=[follower_id], lazy="raise")
+    followee: Mapped[NetworkPerson] = relationship(foreign_keys=[followee_id], lazy="raise")
+
+
+class NetworkBlock(NumericIdMixin, Base):
+    __tablename__ = "network_blocks"
+    __table_args__ = (UniqueConstraint("blocker_id", "blocked_id"),)
+
+    blocker_id: Mapped[int] = mapped_column(ForeignKey("network_people.id", ondelete="CASCADE"))
+    blocked_id: Mapped[int] = mapped_column(ForeignKey("network_people.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime]

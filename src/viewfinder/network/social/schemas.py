@@ -1,0 +1,170 @@
+"""Request and response models of the network's people: accounts and sign-in, profiles, follows, blocks.
+
+Ids are numeric and sent as strings, as the Graph API sends them (JavaScript cannot hold 64-bit integers).
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+from typing import Annotated, Any, Literal
+
+from email_validator import EmailNotValidError, validate_email
+from pydantic import (
+    AfterValidator,
+    AliasChoices,
+    AnyHttpUrl,
+    BaseModel,
+    ConfigDict,
+    Field,
+    PlainSerializer,
+    StringConstraints,
+    field_validator,
+)
+
+from viewfinder.kit.credentials import MAX_PASSWORD_LENGTH, password_problem
+from viewfinder.network.social.models import AccountType
+
+MAX_USERNAME_LENGTH = 30
+# Instagram's rules: letters, digits, dots and underscores; no dot first or last, and no two dots in a row.
+USERNAME_PATTERN = re.compile(r"^(?!\.)(?!.*\.\.)(?!.*\.$)[A-Za-z0-9._]{1,30}$")
+
+NumericId = Annotated[int, PlainSerializer(str, return_type=str, when_used="json")]
+
+
+def check_username(value: str) -> str:
+    if not USERNAME_PATTERN.fullmatch(value):
+        if len(value) > MAX_USERNAME_LENGTH:
+            raise ValueError(f"use at most {MAX_USERNAME_LENGTH} characters")
+        if not value:
+            raise ValueError("choose a username")
+        if value.startswith(".") or value.endswith("."):
+            raise ValueError("a username cannot start or end with a dot")
+        if ".." in value:
+            raise ValueError("a username cannot have two dots in a row")
+        raise ValueError("use only letters, numbers, dots and underscores")
+    return value
+
+
+def _email(value: str) -> str:
+    try:
+        normalized = validate_email(value.strip(), check_deliverability=False).normalized
+    except EmailNotValidError as error:
+        raise ValueError(str(error)) from None
+    return normalized.lower()
+
+
+def _password(value: str) -> str:
+    if problem := password_problem(value):
+        raise ValueError(problem)
+    return value
+
+
+Username = Annotated[str, StringConstraints(max_length=64), AfterValidator(check_username)]
+Email = Annotated[str, StringConstraints(min_length=3, max_length=320), AfterValidator(_email)]
+NewPassword = Annotated[str, StringConstraints(max_length=MAX_PASSWORD_LENGTH), AfterValidator(_password)]
+Password = Annotated[str, StringConstraints(min_length=1, max_length=MAX_PASSWORD_LENGTH)]
+Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=64)]
+Bio = Annotated[str, StringConstraints(max_length=150)]
+Url = Annotated[AnyHttpUrl, Field(max_length=2048)]
+
+
+class NetworkSignUp(BaseModel):
+    email: Email
+    password: NewPassword
+    username: Username
+    name: Name
+
+
+class NetworkCredentials(BaseModel):
+    login: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=320)] = Field(
+        validation_alias=AliasChoices("login", "email", "username"),
+        description="The email address or the username (also accepted as `email` or `username`)",
+    )
+    password: Password
+
+
+class NetworkTokenPair(BaseModel):
+    access_token: str
+    refresh_token: str
+    token_type: Literal["bearer"] = "bearer"  # noqa: S105 - the OAuth token type, not a secret
+    expires_in: int = Field(description="Seconds until the access token expires")
+
+
+class NetworkRefreshRequest(BaseModel):
+    refresh_token: Annotated[str, StringConstraints(min_length=1, max_length=512)] | None = Field(
+        default=None, description="Omit it to use the refresh cookie (with CSRF)"
+    )
+
+
+class PersonSummary(BaseModel):
+    """A person in a list: followers, following, search, follow requests."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    id: NumericId
+    username: str
+    name: str
+    avatar_url: str | None
+    account_type: AccountType
+    is_private: bool
+
+
+class Profile(PersonSummary):
+    bio: str
+    website: str | None
+    followers_count: int
+    following_count: int
+    posts_count: int = 0
+    # Null when nobody is signed in.
+    followed_by_viewer: bool | None = None
+    requested_by_viewer: bool | None = Field(default=None, description="The viewer asked to follow (private)")
+    blocked_by_viewer: bool | None = None
+
+
+class Me(Profile):
+    email: str
+    created_at: datetime
+
+
+class NetworkProfileUpdate(BaseModel):
+    """Only the fields sent change; `website: null` and `avatar_url: null` remove them."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    username: Username | None = None
+    name: Name | None = None
+    bio: Bio | None = None
+    website: Url | None = None
+    avatar_url: Url | None = None
+    account_type: AccountType | None = None
+    is_private: bool | None = None
+
+    @field_validator("username", "name", "bio", "account_type", "is_private", mode="before")
+    @classmethod
+    def _not_null(cls, value: Any) -> Any:
+        if value is None:
+            raise ValueError("cannot be null: leave the field out to keep it")
+        return value
+
+    def changes(self) -> dict[str, Any]:
+        values = self.model_dump(exclude_unset=True)
+        for field in ("website", "avatar_url"):
+            if values.get(field) is not None:
+                values[field] = str(values[field])
+        return values
+
+
+class FollowStatus(BaseModel):
+    state: Literal["following", "requested", "none"]
+    followers_count: int = Field(description="The followed person's followers, after the change")
+
+
+class FollowRequest(BaseModel):
+    id: NumericId
+    person: PersonSummary = Field(description="Who asks to follow you")
+    created_at: datetime
+
+
+class BlockStatus(BaseModel):
+    blocked: bool
