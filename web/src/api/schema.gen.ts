@@ -735,6 +735,46 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/network/api/v1/hashtags/{name}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Hashtag
+         * @description A hashtag (any case, with or without '#') and how many posts have it.
+         */
+        get: operations["get_hashtag_network_api_v1_hashtags__name__get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/network/api/v1/hashtags/{name}/posts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Hashtag Posts
+         * @description Recent posts with the hashtag, newest first: from public accounts and the accounts the viewer follows.
+         */
+        get: operations["list_hashtag_posts_network_api_v1_hashtags__name__posts_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/network/api/v1/me": {
         parameters: {
             query?: never;
@@ -935,6 +975,74 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/network/api/v1/people/{username}/posts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Person Posts
+         * @description The profile grid, newest first; a private account shows it to its followers only.
+         */
+        get: operations["list_person_posts_network_api_v1_people__username__posts_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/network/api/v1/posts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Create Post
+         * @description Post one image, or a carousel of up to ten; nothing is kept unless every file is a usable image.
+         */
+        post: operations["create_post_network_api_v1_posts_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/network/api/v1/posts/{post_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Post
+         * @description A post with its images, caption and the caption's hashtags and mentions located for links.
+         */
+        get: operations["get_post_network_api_v1_posts__post_id__get"];
+        put?: never;
+        post?: never;
+        /**
+         * Delete Post
+         * @description Delete a post; its stored images are removed once the deletion has committed.
+         */
+        delete: operations["delete_post_network_api_v1_posts__post_id__delete"];
+        options?: never;
+        head?: never;
+        /**
+         * Update Post
+         * @description Change the caption (hashtags and mentions follow it) or the location; the post shows as edited.
+         */
+        patch: operations["update_post_network_api_v1_posts__post_id__patch"];
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -1100,6 +1208,49 @@ export interface components {
             /** Blocked */
             blocked: boolean;
         };
+        /** Body_create_post_network_api_v1_posts_post */
+        Body_create_post_network_api_v1_posts_post: {
+            /**
+             * Alt Texts
+             * @description One per file, in the files' order
+             */
+            alt_texts?: string[] | null;
+            /**
+             * Caption
+             * @description At most 2,200 characters, 30 hashtags and 20 mentions
+             */
+            caption?: string | null;
+            /**
+             * Files
+             * @description 1 to 10 images (JPEG, PNG or WebP): 2 or more make a carousel
+             */
+            files: string[];
+            /**
+             * Location
+             * @description Where it was taken, at most 100 characters
+             */
+            location?: string | null;
+        };
+        /**
+         * CaptionEntity
+         * @description A hashtag or a mention of a person who exists, at `start`..`end` (characters) of the caption.
+         */
+        CaptionEntity: {
+            /** End */
+            end: number;
+            /**
+             * Kind
+             * @enum {string}
+             */
+            kind: "hashtag" | "mention";
+            /** Start */
+            start: number;
+            /**
+             * Value
+             * @description The hashtag's name or the username, lowercased, without '#' or '@'
+             */
+            value: string;
+        };
         /**
          * ChainStatusOut
          * @description The result of walking one chain: `first_broken_seq` and `reason` say where and how it breaks.
@@ -1165,10 +1316,38 @@ export interface components {
              */
             state: "following" | "requested" | "none";
         };
+        /**
+         * GridItem
+         * @description A post in a profile grid or a hashtag's list: its first image's thumbnail and its counts.
+         */
+        GridItem: {
+            /** Comment Count */
+            comment_count: number;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Id */
+            id: string;
+            /** Like Count */
+            like_count: number;
+            /** Media Count */
+            media_count: number;
+            /** Thumbnail Url */
+            thumbnail_url: string;
+        };
         /** HTTPValidationError */
         HTTPValidationError: {
             /** Detail */
             detail?: components["schemas"]["ValidationError"][];
+        };
+        /** Hashtag */
+        Hashtag: {
+            /** Name */
+            name: string;
+            /** Post Count */
+            post_count: number;
         };
         /**
          * Invitation
@@ -1423,6 +1602,13 @@ export interface components {
             /** Next Cursor */
             next_cursor?: string | null;
         };
+        /** Page[GridItem] */
+        Page_GridItem_: {
+            /** Items */
+            items: components["schemas"]["GridItem"][];
+            /** Next Cursor */
+            next_cursor?: string | null;
+        };
         /** Page[Invitation] */
         Page_Invitation_: {
             /** Items */
@@ -1498,6 +1684,67 @@ export interface components {
             name: string;
             /** Username */
             username: string;
+        };
+        /** Post */
+        Post: {
+            author: components["schemas"]["PersonSummary"];
+            /** Caption */
+            caption: string;
+            /** Caption Entities */
+            caption_entities: components["schemas"]["CaptionEntity"][];
+            /** Comment Count */
+            comment_count: number;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Edited At */
+            edited_at: string | null;
+            /** Id */
+            id: string;
+            /** Like Count */
+            like_count: number;
+            /** Location */
+            location: string | null;
+            /** Media */
+            media: components["schemas"]["PostMedia"][];
+        };
+        /** PostMedia */
+        PostMedia: {
+            /** Alt Text */
+            alt_text: string;
+            /** Height */
+            height: number;
+            /** Id */
+            id: string;
+            /**
+             * Position
+             * @description 0 for the first image of a carousel
+             */
+            position: number;
+            /**
+             * Thumbnail Url
+             * @description A signed link to the 320 px thumbnail; it expires
+             */
+            thumbnail_url: string;
+            /**
+             * Url
+             * @description A signed link to the JPEG (at most 1080 px wide); it expires
+             */
+            url: string;
+            /** Width */
+            width: number;
+        };
+        /**
+         * PostUpdate
+         * @description Only the fields sent change; `location: null` removes it, `caption: ""` empties it.
+         */
+        PostUpdate: {
+            /** Caption */
+            caption?: string | null;
+            /** Location */
+            location?: string | null;
         };
         /** Profile */
         Profile: {
@@ -3130,6 +3377,73 @@ export interface operations {
             };
         };
     };
+    get_hashtag_network_api_v1_hashtags__name__get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Hashtag"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    list_hashtag_posts_network_api_v1_hashtags__name__posts_get: {
+        parameters: {
+            query?: {
+                /** @description Items per page, 1–100 */
+                limit?: number;
+                /** @description The `next_cursor` of the previous page */
+                cursor?: string | null;
+            };
+            header?: never;
+            path: {
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_GridItem_"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
     update_me_network_api_v1_me_patch: {
         parameters: {
             query?: never;
@@ -3501,6 +3815,170 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Page_PersonSummary_"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    list_person_posts_network_api_v1_people__username__posts_get: {
+        parameters: {
+            query?: {
+                /** @description Items per page, 1–100 */
+                limit?: number;
+                /** @description The `next_cursor` of the previous page */
+                cursor?: string | null;
+            };
+            header?: never;
+            path: {
+                username: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_GridItem_"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    create_post_network_api_v1_posts_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": components["schemas"]["Body_create_post_network_api_v1_posts_post"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Post"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    get_post_network_api_v1_posts__post_id__get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                post_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Post"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    delete_post_network_api_v1_posts__post_id__delete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                post_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    update_post_network_api_v1_posts__post_id__patch: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                post_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PostUpdate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Post"];
                 };
             };
             /** @description Validation Error */

@@ -1,4 +1,5 @@
-"""The network's REST API, mounted at /network/api/v1: accounts and sessions, profiles, follows, blocks.
+"""The network's REST API, mounted at /network/api/v1: accounts and sessions, profiles, follows, blocks, posts
+and hashtags.
 
 Browsers get the tokens as cookies too: the access and refresh tokens httpOnly (scripts never see them), and a
 CSRF token that scripts can read and must echo in `X-CSRF-Token` on unsafe requests. The cookies are the
@@ -9,11 +10,13 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, Request, Response, status
+from fastapi import APIRouter, BackgroundTasks, Depends, File, Form, Query, Request, Response, UploadFile, status
 from fastapi.responses import JSONResponse
 
 from viewfinder.kit.errors import problem
+from viewfinder.kit.images import MAX_UPLOAD_BYTES
 from viewfinder.kit.pagination import Page, PageParams, page_params
+from viewfinder.kit.storage import Storage
 from viewfinder.kit.web import DbSession, ResourcesDep
 from viewfinder.network.social.deps import (
     REFRESH_COOKIE,
@@ -21,11 +24,14 @@ from viewfinder.network.social.deps import (
     CurrentViewer,
     OptionalViewer,
 )
-from viewfinder.network.social.models import FollowState, NetworkPerson
+from viewfinder.network.social.models import FollowState, NetworkPerson, NetworkPost, NetworkPostMedia
 from viewfinder.network.social.schemas import (
     BlockStatus,
+    CaptionEntity,
     FollowRequest,
     FollowStatus,
+    GridItem,
+    Hashtag,
     Me,
     NetworkCredentials,
     NetworkProfileUpdate,
@@ -33,9 +39,12 @@ from viewfinder.network.social.schemas import (
     NetworkSignUp,
     NetworkTokenPair,
     PersonSummary,
+    Post,
+    PostMedia,
+    PostUpdate,
     Profile,
 )
-from viewfinder.network.social.service import accounts, people
+from viewfinder.network.social.service import accounts, people, posts
 from viewfinder.settings import Settings
 
 PREFIX = "/network/api/v1"
@@ -236,3 +245,139 @@ async def accept_follow_request(request_id: str, viewer: CurrentViewer, session:
 @router.post("/me/follow-requests/{request_id}/decline", status_code=status.HTTP_204_NO_CONTENT)
 async def decline_follow_request(request_id: str, viewer: CurrentViewer, session: DbSession) -> None:
     await people.decline_follow_request(session, viewer.person, request_id)
+
+
+# Posts
+
+# Long enough for a page to stay open a while; each read signs anew.
+MEDIA_LINK_SECONDS = 6 * 3600
+
+
+async def _link(storage: Storage, key: str) -> str:
+    return await storage.signed_url(key, expires_in=MEDIA_LINK_SECONDS)
+
+
+async def _post(session: DbSession, storage: Storage, post: NetworkPost) -> Post:
+    media = [
+        PostMedia(
+            id=item.id,
+            position=item.position,
+            url=await _link(storage, item.storage_key),
+            thumbnail_url=await _link(storage, item.thumbnail_key),
+            width=item.width,
+            height=item.height,
+            alt_text=item.alt_text,
+        )
+        for item in post.media
+    ]
+    entities = [
+        CaptionEntity(kind=entity.kind, start=entity.start, end=entity.end, value=entity.value)
+        for entity in await posts.caption_entities(session, post)
+    ]
+    return Post(
+        id=post.id,
+        author=PersonSummary.model_validate(post.author),
+        media=media,
+        caption=post.caption,
+        caption_entities=entities,
+        location=post.location,
+        like_count=post.like_count,
+        comment_count=post.comment_count,
+        created_at=post.created_at,
+        edited_at=post.edited_at,
+    )
+
+
+async def _grid(storage: Storage, entries: list[posts.GridEntry]) -> list[GridItem]:
+    async def thumbnail(media: NetworkPostMedia | None) -> str:
+        return await _link(storage, media.thumbnail_key) if media else ""
+
+    return [
+        GridItem(
+            id=entry.post.id,
+            thumbnail_url=await thumbnail(entry.first_media),
+            media_count=entry.post.media_count,
+            like_count=entry.post.like_count,
+            comment_count=entry.post.comment_count,
+            created_at=entry.post.created_at,
+        )
+        for entry in entries
+    ]
+
+
+@router.post("/posts", status_code=status.HTTP_201_CREATED)
+async def create_post(
+    viewer: CurrentViewer,
+    session: DbSession,
+    resources: ResourcesDep,
+    files: Annotated[
+        list[UploadFile], File(description="1 to 10 images (JPEG, PNG or WebP): 2 or more make a carousel")
+    ],
+    caption: Annotated[str | None, Form(description="At most 2,200 characters, 30 hashtags and 20 mentions")] = None,
+    location: Annotated[str | None, Form(description="Where it was taken, at most 100 characters")] = None,
+    alt_texts: Annotated[list[str] | None, Form(description="One per file, in the files' order")] = None,
+) -> Post:
+    """Post one image, or a carousel of up to ten; nothing is kept unless every file is a usable image."""
+    # One byte past the limit is enough for the image check to refuse it without reading the rest.
+    uploads = [posts.Upload(await file.read(MAX_UPLOAD_BYTES + 1)) for file in files[: posts.MAX_FILES + 1]]
+    post = await posts.create_post(
+        session,
+        resources.storage,
+        viewer.person,
+        uploads=uploads,
+        caption=caption,
+        location=location,
+        alt_texts=alt_texts,
+    )
+    return await _post(session, resources.storage, post)
+
+
+@router.get("/posts/{post_id}")
+async def get_post(post_id: str, session: DbSession, viewer: OptionalViewer, resources: ResourcesDep) -> Post:
+    """A post with its images, caption and the caption's hashtags and mentions located for links."""
+    post = await posts.get_post(session, viewer.person if viewer else None, post_id)
+    return await _post(session, resources.storage, post)
+
+
+@router.patch("/posts/{post_id}")
+async def update_post(
+    post_id: str, body: PostUpdate, viewer: CurrentViewer, session: DbSession, resources: ResourcesDep
+) -> Post:
+    """Change the caption (hashtags and mentions follow it) or the location; the post shows as edited."""
+    post = await posts.update_post(session, viewer.person, post_id, body.model_dump(exclude_unset=True))
+    return await _post(session, resources.storage, post)
+
+
+@router.delete("/posts/{post_id}", status_code=status.HTTP_204_NO_CONTENT)
+async def delete_post(
+    post_id: str, viewer: CurrentViewer, session: DbSession, resources: ResourcesDep, background: BackgroundTasks
+) -> None:
+    """Delete a post; its stored images are removed once the deletion has committed."""
+    keys = await posts.delete_post(session, viewer.person, post_id)
+    # Background tasks run after the answer, and so after the commit (the session commits before answering).
+    background.add_task(posts.remove_files, resources.storage, keys)
+
+
+@router.get("/people/{username}/posts")
+async def list_person_posts(
+    username: str, session: DbSession, viewer: OptionalViewer, resources: ResourcesDep, params: Pages
+) -> Page[GridItem]:
+    """The profile grid, newest first; a private account shows it to its followers only."""
+    entries, next_cursor = await posts.list_person_posts(session, viewer.person if viewer else None, username, params)
+    return Page(items=await _grid(resources.storage, entries), next_cursor=next_cursor)
+
+
+@router.get("/hashtags/{name}")
+async def get_hashtag(name: str, session: DbSession) -> Hashtag:
+    """A hashtag (any case, with or without '#') and how many posts have it."""
+    key, count = await posts.get_hashtag(session, name)
+    return Hashtag(name=key, post_count=count)
+
+
+@router.get("/hashtags/{name}/posts")
+async def list_hashtag_posts(
+    name: str, session: DbSession, viewer: OptionalViewer, resources: ResourcesDep, params: Pages
+) -> Page[GridItem]:
+    """Recent posts with the hashtag, newest first: from public accounts and the accounts the viewer follows."""
+    entries, next_cursor = await posts.list_hashtag_posts(session, viewer.person if viewer else None, name, params)
+    return Page(items=await _grid(resources.storage, entries), next_cursor=next_cursor)

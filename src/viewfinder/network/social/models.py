@@ -1,12 +1,12 @@
-"""Tables of the network's people: accounts and their sign-in sessions and tokens, follows (and follow
-requests), blocks. Every key is a numeric id (see `ids`)."""
+"""Tables of the network: people (accounts and their sign-in sessions and tokens, follows and follow requests,
+blocks) and their posts (media, hashtags, mentions). Every key is a numeric id (see `ids`)."""
 
 from __future__ import annotations
 
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import BigInteger, Boolean, Enum, ForeignKey, Index, Integer, String, UniqueConstraint
+from sqlalchemy import BigInteger, Boolean, Enum, ForeignKey, Index, Integer, String, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from viewfinder.kit.db import Base, TimestampMixin
@@ -60,6 +60,8 @@ class NetworkPerson(NumericIdMixin, TimestampMixin, Base):
     # Kept exact by conditional increments in the transaction that changes a follow (see service.people).
     followers_count: Mapped[int] = mapped_column(Integer, default=0)
     following_count: Mapped[int] = mapped_column(Integer, default=0)
+    # Kept exact the same way, in the transaction that creates or deletes a post (see service.posts).
+    posts_count: Mapped[int] = mapped_column(Integer, default=0, server_default=text("0"))
 
 
 class NetworkSession(NumericIdMixin, Base):
@@ -120,3 +122,89 @@ class NetworkBlock(NumericIdMixin, Base):
     blocker_id: Mapped[int] = mapped_column(ForeignKey("network_people.id", ondelete="CASCADE"))
     blocked_id: Mapped[int] = mapped_column(ForeignKey("network_people.id", ondelete="CASCADE"), index=True)
     created_at: Mapped[datetime]
+
+
+# Posts
+
+
+class NetworkPost(NumericIdMixin, Base):
+    """A feed post (one image) or a carousel (two to ten). Ids grow with time, so `id` orders them newest first."""
+
+    __tablename__ = "network_posts"
+    __table_args__ = (
+        # The profile grid: one person's posts, newest first.
+        Index("ix_network_posts_author_id_id", "author_id", "id"),
+    )
+
+    author_id: Mapped[int] = mapped_column(ForeignKey("network_people.id", ondelete="CASCADE"))
+    caption: Mapped[str] = mapped_column(String(2200), default="")
+    location: Mapped[str | None] = mapped_column(String(100))
+    media_count: Mapped[int] = mapped_column(Integer)
+    # Filled by the likes and comments slice, kept exact by conditional increments as the people's counts are.
+    like_count: Mapped[int] = mapped_column(Integer, default=0)
+    comment_count: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[datetime]
+    edited_at: Mapped[datetime | None]
+
+    author: Mapped[NetworkPerson] = relationship(lazy="raise")
+    media: Mapped[list[NetworkPostMedia]] = relationship(
+        order_by="NetworkPostMedia.position", lazy="raise", passive_deletes=True
+    )
+
+
+class NetworkPostMedia(NumericIdMixin, Base):
+    """One image of a post, stored as a JPEG and a thumbnail under storage keys (never as URLs: links are
+    signed when read)."""
+
+    __tablename__ = "network_post_media"
+    __table_args__ = (UniqueConstraint("post_id", "position"),)
+
+    post_id: Mapped[int] = mapped_column(ForeignKey("network_posts.id", ondelete="CASCADE"))
+    position: Mapped[int] = mapped_column(Integer)
+    storage_key: Mapped[str] = mapped_column(String(512))
+    thumbnail_key: Mapped[str] = mapped_column(String(512))
+    width: Mapped[int] = mapped_column(Integer)
+    height: Mapped[int] = mapped_column(Integer)
+    thumbnail_width: Mapped[int] = mapped_column(Integer)
+    thumbnail_height: Mapped[int] = mapped_column(Integer)
+    alt_text: Mapped[str] = mapped_column(String(1000), default="")
+
+
+class NetworkHashtag(NumericIdMixin, Base):
+    __tablename__ = "network_hashtags"
+
+    # Lowercased, without the '#'.
+    name: Mapped[str] = mapped_column(String(100), unique=True)
+    created_at: Mapped[datetime]
+
+
+class NetworkPostHashtag(Base):
+    """A post's hashtag. The primary key (hashtag, post) answers "recent posts with this hashtag" in id order."""
+
+    __tablename__ = "network_post_hashtags"
+
+    hashtag_id: Mapped[int] = mapped_column(
+        ForeignKey("network_hashtags.id", ondelete="CASCADE"), primary_key=True, autoincrement=False
+    )
+    post_id: Mapped[int] = mapped_column(
+        ForeignKey("network_posts.id", ondelete="CASCADE"), primary_key=True, autoincrement=False, index=True
+    )
+    # The post's author, copied so that the hashtag list filters by who may see it without reading every post.
+    author_id: Mapped[int] = mapped_column(ForeignKey("network_people.id", ondelete="CASCADE"), index=True)
+
+
+class NetworkMention(Base):
+    """A person mentioned in a post's caption (only people who exist: other `@names` stay text)."""
+
+    __tablename__ = "network_mentions"
+    __table_args__ = (
+        # The person's "mentioned in" list, newest first.
+        Index("ix_network_mentions_person_id_post_id", "person_id", "post_id"),
+    )
+
+    post_id: Mapped[int] = mapped_column(
+        ForeignKey("network_posts.id", ondelete="CASCADE"), primary_key=True, autoincrement=False
+    )
+    person_id: Mapped[int] = mapped_column(
+        ForeignKey("network_people.id", ondelete="CASCADE"), primary_key=True, autoincrement=False
+    )

@@ -168,3 +168,73 @@ class FollowRequest(BaseModel):
 
 class BlockStatus(BaseModel):
     blocked: bool
+
+
+# Posts
+
+MAX_LOCATION_LENGTH = 100
+MAX_ALT_TEXT_LENGTH = 1000
+
+
+class PostMedia(BaseModel):
+    id: NumericId
+    position: int = Field(description="0 for the first image of a carousel")
+    url: str = Field(description="A signed link to the JPEG (at most 1080 px wide); it expires")
+    thumbnail_url: str = Field(description="A signed link to the 320 px thumbnail; it expires")
+    width: int
+    height: int
+    alt_text: str
+
+
+class CaptionEntity(BaseModel):
+    """A hashtag or a mention of a person who exists, at `start`..`end` (characters) of the caption."""
+
+    kind: Literal["hashtag", "mention"]
+    start: int
+    end: int
+    value: str = Field(description="The hashtag's name or the username, lowercased, without '#' or '@'")
+
+
+class Post(BaseModel):
+    id: NumericId
+    author: PersonSummary
+    media: list[PostMedia]
+    caption: str
+    caption_entities: list[CaptionEntity]
+    location: str | None
+    like_count: int
+    comment_count: int
+    created_at: datetime
+    edited_at: datetime | None
+
+
+class PostUpdate(BaseModel):
+    """Only the fields sent change; `location: null` removes it, `caption: ""` empties it."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    caption: str | None = None
+    location: Annotated[str, StringConstraints(strip_whitespace=True, max_length=MAX_LOCATION_LENGTH)] | None = None
+
+    @field_validator("caption", mode="before")
+    @classmethod
+    def _caption_not_null(cls, value: Any) -> Any:
+        if value is None:
+            raise ValueError('cannot be null: send "" to empty the caption, or leave the field out to keep it')
+        return value
+
+
+class GridItem(BaseModel):
+    """A post in a profile grid or a hashtag's list: its first image's thumbnail and its counts."""
+
+    id: NumericId
+    thumbnail_url: str
+    media_count: int
+    like_count: int
+    comment_count: int
+    created_at: datetime
+
+
+class Hashtag(BaseModel):
+    name: str
+    post_count: int

@@ -1,2 +1,2 @@
-"""The rules of the network's people: `accounts` (sign-up, sign-in, tokens) and `people` (profiles, follows,
-blocks). Services never commit: the request's unit of work does."""
+"""The rules of the network: `accounts` (sign-up, sign-in, tokens), `people` (profiles, follows, blocks) and
+`posts` (posts, their media, hashtags and mentions). Services never commit: the request's unit of work does."""

@@ -60,7 +60,7 @@ def _no_such_person() -> NotFound:
     return NotFound("No such person: the username may have changed, or the account is not available.")
 
 
-def _insert(session: AsyncSession) -> Any:
+def insert_for(session: AsyncSession) -> Any:
     return postgresql_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
 
 
@@ -190,7 +190,7 @@ async def follow(session: AsyncSession, viewer: NetworkPerson, username: str) ->
         raise BlockedByViewer(f"You blocked {person.username}: unblock them to follow them.")
     state = FollowState.REQUESTED if person.is_private else FollowState.ACTIVE
     inserted = await session.scalar(
-        _insert(session)(NetworkFollow)
+        insert_for(session)(NetworkFollow)
         .values(id=new_id(), follower_id=viewer.id, followee_id=person.id, state=state, created_at=utcnow())
         .on_conflict_do_nothing(index_elements=["follower_id", "followee_id"])
         .returning(NetworkFollow.state)
@@ -221,7 +221,7 @@ async def unfollow(session: AsyncSession, viewer: NetworkPerson, username: str) 
     return person
 
 
-async def _check_lists_visible(session: AsyncSession, viewer: NetworkPerson | None, person: NetworkPerson) -> None:
+async def check_lists_visible(session: AsyncSession, viewer: NetworkPerson | None, person: NetworkPerson) -> None:
     if not person.is_private or (viewer is not None and viewer.id == person.id):
         return
     if viewer is not None:
@@ -245,7 +245,7 @@ async def list_followers(
     session: AsyncSession, viewer: NetworkPerson | None, username: str, params: PageParams
 ) -> tuple[list[NetworkPerson], str | None]:
     person = await visible_person(session, viewer, username)
-    await _check_lists_visible(session, viewer, person)
+    await check_lists_visible(session, viewer, person)
     statement = (
         select(NetworkFollow)
         .options(joinedload(NetworkFollow.follower))
@@ -259,7 +259,7 @@ async def list_following(
     session: AsyncSession, viewer: NetworkPerson | None, username: str, params: PageParams
 ) -> tuple[list[NetworkPerson], str | None]:
     person = await visible_person(session, viewer, username)
-    await _check_lists_visible(session, viewer, person)
+    await check_lists_visible(session, viewer, person)
     statement = (
         select(NetworkFollow)
         .options(joinedload(NetworkFollow.followee))
@@ -331,7 +331,7 @@ async def block(session: AsyncSession, viewer: NetworkPerson, username: str) -> 
     if person.id == viewer.id:
         raise CannotBlockSelf("You cannot block yourself.")
     await session.execute(
-        _insert(session)(NetworkBlock)
+        insert_for(session)(NetworkBlock)
         .values(id=new_id(), blocker_id=viewer.id, blocked_id=person.id, created_at=utcnow())
         .on_conflict_do_nothing(index_elements=["blocker_id", "blocked_id"])
     )
