@@ -31,7 +31,11 @@ async def site(tmp_path: Path) -> AsyncIterator[httpx.AsyncClient]:
     await app.state.resources.aclose()
 
 
-@pytest.mark.parametrize("path", ["/", "/signin", "/w/0199/settings/team", "/invitations/abc-def", "/network/feed"])
+@pytest.mark.parametrize(
+    "path",
+    ["/", "/signin", "/w/0199/settings/team", "/invitations/abc-def", "/network/feed", "/network/nina.k",
+     "/network/john.png", "/reset-password"],
+)  # fmt: skip
 async def test_pages_answer_the_app_and_are_revalidated(site: httpx.AsyncClient, path: str) -> None:
     response = await site.get(path)
     assert response.status_code == 200
@@ -60,10 +64,11 @@ async def test_top_level_files_are_served_and_revalidated(site: httpx.AsyncClien
     [
         ("GET", "/assets/missing-1234.js"),
         ("GET", "/logo.png"),
+        ("GET", "/favicon.ico"),
         ("GET", "/api/v1/nothing-here"),
         ("POST", "/api/v1/nothing-here"),
         ("GET", "/health/nothing"),
-        ("GET", "/assets/../index.html"),
+        ("GET", "/robots.txt"),
         ("POST", "/signin"),
     ],
 )

@@ -20,6 +20,14 @@ from viewfinder.kit.errors import NotFound
 
 # Unknown paths under these are not pages: they answer 404 in problem+json.
 SERVER_PREFIXES = ("/api/", "/health", "/metrics", "/media/", "/docs", "/redoc", "/openapi.json", "/assets/")
+# A missing file with one of these suffixes is a 404, not a page (a browser asking for /favicon.ico, say)...
+STATIC_SUFFIXES = frozenset(
+    {".css", ".gif", ".ico", ".jpeg", ".jpg", ".js", ".json", ".map", ".mjs", ".png", ".svg", ".txt", ".webmanifest",
+     ".webp", ".woff", ".woff2", ".xml"}
+)  # fmt: skip
+# ...except where people's names are paths: the network's profiles (/network/<username>, and a username may
+# well end in ".png").
+PEOPLE_PREFIX = "/network/"
 IMMUTABLE = "public, max-age=31536000, immutable"
 REVALIDATE = "no-cache"
 ALL_METHODS = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]
@@ -54,8 +62,8 @@ def web_app_router(dist: Path) -> APIRouter:
             raise NotFound(f"Nothing is at {url_path[:200]}.")
         if path in top_level_files:
             return FileResponse(dist / path, headers={"cache-control": REVALIDATE})
-        if "." in PurePosixPath(path).name:  # a missing file, not a page
-            raise NotFound(f"Nothing is at {url_path[:200]}.")
+        if PurePosixPath(path).suffix.lower() in STATIC_SUFFIXES and not url_path.startswith(PEOPLE_PREFIX):
+            raise NotFound(f"Nothing is at {url_path[:200]}.")  # a missing file, not a page
         return FileResponse(index, headers={"cache-control": REVALIDATE})
 
     return router
