@@ -115,6 +115,11 @@ async def test_changing_the_username_keeps_the_rules(client: httpx.AsyncClient, 
     assert (await client.get(f"{API}/people/ADA.L")).json()["id"] == ada.id
     # The old name is free for someone else.
     await make_person(app, "ada", email="ada2@example.com")
+    # The names of the network's own pages are not for people: /network/search must stay the search page.
+    for reserved in ("search", "Settings", "signin"):
+        refused = await client.patch(f"{API}/me", json={"username": reserved}, headers=ada.headers)
+        assert refused.status_code == 422
+        assert fields(refused) == ["username"]
 
 
 async def test_search_by_username_prefix(client: httpx.AsyncClient, app: FastAPI) -> None:

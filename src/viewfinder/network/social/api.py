@@ -1,5 +1,5 @@
 """The network's REST API, mounted at /network/api/v1: accounts and sessions, profiles, follows, blocks, posts
-and hashtags.
+and hashtags, likes and comments.
 
 Browsers get the tokens as cookies too: the access and refresh tokens httpOnly (scripts never see them), and a
 CSRF token that scripts can read and must echo in `X-CSRF-Token` on unsafe requests. The cookies are the
@@ -23,15 +23,19 @@ from viewfinder.network.social.deps import (
     SESSION_COOKIES,
     CurrentViewer,
     OptionalViewer,
+    Viewer,
 )
-from viewfinder.network.social.models import FollowState, NetworkPerson, NetworkPost, NetworkPostMedia
+from viewfinder.network.social.models import FollowState, LikeTarget, NetworkPerson, NetworkPost, NetworkPostMedia
 from viewfinder.network.social.schemas import (
     BlockStatus,
     CaptionEntity,
+    Comment,
+    CommentCreate,
     FollowRequest,
     FollowStatus,
     GridItem,
     Hashtag,
+    LikeStatus,
     Me,
     NetworkCredentials,
     NetworkProfileUpdate,
@@ -44,7 +48,7 @@ from viewfinder.network.social.schemas import (
     PostUpdate,
     Profile,
 )
-from viewfinder.network.social.service import accounts, people, posts
+from viewfinder.network.social.service import accounts, interactions, people, posts
 from viewfinder.settings import Settings
 
 PREFIX = "/network/api/v1"
@@ -257,7 +261,7 @@ async def _link(storage: Storage, key: str) -> str:
     return await storage.signed_url(key, expires_in=MEDIA_LINK_SECONDS)
 
 
-async def _post(session: DbSession, storage: Storage, post: NetworkPost) -> Post:
+async def _post(session: DbSession, storage: Storage, post: NetworkPost, viewer: Viewer | None = None) -> Post:
     media = [
         PostMedia(
             id=item.id,
@@ -283,6 +287,9 @@ async def _post(session: DbSession, storage: Storage, post: NetworkPost) -> Post
         location=post.location,
         like_count=post.like_count,
         comment_count=post.comment_count,
+        liked_by_viewer=bool(
+            await interactions.liked(session, viewer.person if viewer else None, LikeTarget.POST, [post.id])
+        ),
         created_at=post.created_at,
         edited_at=post.edited_at,
     )
@@ -336,7 +343,7 @@ async def create_post(
 async def get_post(post_id: str, session: DbSession, viewer: OptionalViewer, resources: ResourcesDep) -> Post:
     """A post with its images, caption and the caption's hashtags and mentions located for links."""
     post = await posts.get_post(session, viewer.person if viewer else None, post_id)
-    return await _post(session, resources.storage, post)
+    return await _post(session, resources.storage, post, viewer)
 
 
 @router.patch("/posts/{post_id}")
@@ -345,7 +352,7 @@ async def update_post(
 ) -> Post:
     """Change the caption (hashtags and mentions follow it) or the location; the post shows as edited."""
     post = await posts.update_post(session, viewer.person, post_id, body.model_dump(exclude_unset=True))
-    return await _post(session, resources.storage, post)
+    return await _post(session, resources.storage, post, viewer)
 
 
 @router.delete("/posts/{post_id}", status_code=status.HTTP_204_NO_CONTENT)
@@ -381,3 +388,95 @@ async def list_hashtag_posts(
     """Recent posts with the hashtag, newest first: from public accounts and the accounts the viewer follows."""
     entries, next_cursor = await posts.list_hashtag_posts(session, viewer.person if viewer else None, name, params)
     return Page(items=await _grid(resources.storage, entries), next_cursor=next_cursor)
+
+
+# Likes and comments
+
+
+def _comment(view: interactions.CommentView) -> Comment:
+    comment = view.comment
+    return Comment(
+        id=comment.id,
+        post_id=comment.post_id,
+        parent_id=comment.parent_id,
+        author=PersonSummary.model_validate(comment.author),
+        text=comment.text,
+        like_count=comment.like_count,
+        reply_count=comment.reply_count,
+        liked_by_viewer=view.liked_by_viewer,
+        hidden=comment.hidden,
+        created_at=comment.created_at,
+        replies=[_comment(reply) for reply in view.replies],
+    )
+
+
+@router.post("/posts/{post_id}/like")
+async def like_post(post_id: str, viewer: CurrentViewer, session: DbSession) -> LikeStatus:
+    """Like a post; liking it again changes nothing."""
+    return LikeStatus(liked=True, like_count=await interactions.like_post(session, viewer.person, post_id))
+
+
+@router.delete("/posts/{post_id}/like")
+async def unlike_post(post_id: str, viewer: CurrentViewer, session: DbSession) -> LikeStatus:
+    """Take a like back; nothing to take back is not an error."""
+    return LikeStatus(liked=False, like_count=await interactions.unlike_post(session, viewer.person, post_id))
+
+
+@router.get("/posts/{post_id}/likes")
+async def list_post_likes(
+    post_id: str, session: DbSession, viewer: OptionalViewer, params: Pages
+) -> Page[PersonSummary]:
+    """Who liked the post, newest like first."""
+    found, next_cursor = await interactions.list_post_likers(
+        session, viewer.person if viewer else None, post_id, params
+    )
+    return Page(items=_summaries(found), next_cursor=next_cursor)
+
+
+@router.post("/posts/{post_id}/comments", status_code=status.HTTP_201_CREATED)
+async def create_comment(post_id: str, body: CommentCreate, viewer: CurrentViewer, session: DbSession) -> Comment:
+    """Comment on a post (1 to 2,200 characters), or reply to one of its comments with `reply_to`."""
+    view = await interactions.create_comment(session, viewer.person, post_id, text=body.text, reply_to=body.reply_to)
+    return _comment(view)
+
+
+@router.get("/posts/{post_id}/comments")
+async def list_comments(post_id: str, session: DbSession, viewer: OptionalViewer, params: Pages) -> Page[Comment]:
+    """The post's comments, oldest first, each with its first two replies; the post's owner also sees the
+    hidden ones, marked `hidden`."""
+    views, next_cursor = await interactions.list_comments(session, viewer.person if viewer else None, post_id, params)
+    return Page(items=[_comment(view) for view in views], next_cursor=next_cursor)
+
+
+@router.get("/comments/{comment_id}/replies")
+async def list_replies(comment_id: str, session: DbSession, viewer: OptionalViewer, params: Pages) -> Page[Comment]:
+    """A comment's replies, oldest first."""
+    views, next_cursor = await interactions.list_replies(session, viewer.person if viewer else None, comment_id, params)
+    return Page(items=[_comment(view) for view in views], next_cursor=next_cursor)
+
+
+@router.post("/comments/{comment_id}/like")
+async def like_comment(comment_id: str, viewer: CurrentViewer, session: DbSession) -> LikeStatus:
+    return LikeStatus(liked=True, like_count=await interactions.like_comment(session, viewer.person, comment_id))
+
+
+@router.delete("/comments/{comment_id}/like")
+async def unlike_comment(comment_id: str, viewer: CurrentViewer, session: DbSession) -> LikeStatus:
+    return LikeStatus(liked=False, like_count=await interactions.unlike_comment(session, viewer.person, comment_id))
+
+
+@router.post("/comments/{comment_id}/hide")
+async def hide_comment(comment_id: str, viewer: CurrentViewer, session: DbSession) -> Comment:
+    """Hide a comment on your post from everyone else (with its replies, for a top-level comment)."""
+    return _comment(await interactions.set_hidden(session, viewer.person, comment_id, hidden=True))
+
+
+@router.post("/comments/{comment_id}/unhide")
+async def unhide_comment(comment_id: str, viewer: CurrentViewer, session: DbSession) -> Comment:
+    return _comment(await interactions.set_hidden(session, viewer.person, comment_id, hidden=False))
+
+
+@router.delete("/comments/{comment_id}", status_code=status.HTTP_204_NO_CONTENT)
+async def delete_comment(comment_id: str, viewer: CurrentViewer, session: DbSession) -> None:
+    """Delete a comment: your own, or any on your post. A comment's replies go with it."""
+    await interactions.delete_comment(session, viewer.person, comment_id)

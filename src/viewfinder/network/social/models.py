@@ -208,3 +208,58 @@ class NetworkMention(Base):
     person_id: Mapped[int] = mapped_column(
         ForeignKey("network_people.id", ondelete="CASCADE"), primary_key=True, autoincrement=False
     )
+
+
+# Interactions
+
+
+class LikeTarget(StrEnum):
+    POST = "post"
+    COMMENT = "comment"
+
+
+class NetworkLike(NumericIdMixin, Base):
+    """A like of a post or of a comment: one model for both, one row per person and target. The target has
+    no foreign key (it is one of two tables): deleting a post or a comment deletes its likes with it."""
+
+    __tablename__ = "network_likes"
+    __table_args__ = (
+        # One like per person and target; also answers "did the viewer like these?".
+        UniqueConstraint("target_kind", "target_id", "person_id"),
+        # Who liked a target, newest first.
+        Index("ix_network_likes_target_kind_target_id_id", "target_kind", "target_id", "id"),
+    )
+
+    person_id: Mapped[int] = mapped_column(ForeignKey("network_people.id", ondelete="CASCADE"), index=True)
+    target_kind: Mapped[LikeTarget] = mapped_column(_enum(LikeTarget, length=8))
+    target_id: Mapped[int] = mapped_column(BigInteger)
+    created_at: Mapped[datetime]
+
+    person: Mapped[NetworkPerson] = relationship(lazy="raise")
+
+
+class NetworkComment(NumericIdMixin, Base):
+    """A comment on a post, or a reply to one (`parent_id`: replies have one level, as on Instagram).
+
+    `like_count` and `reply_count` (the replies that are not hidden) are kept exact in the transaction that
+    changes them; the post's `comment_count` counts the comments others can see (see service.interactions).
+    """
+
+    __tablename__ = "network_comments"
+    __table_args__ = (
+        # A post's top-level comments, oldest first (`parent_id IS NULL`).
+        Index("ix_network_comments_post_id_parent_id_id", "post_id", "parent_id", "id"),
+        # A comment's replies, oldest first.
+        Index("ix_network_comments_parent_id_id", "parent_id", "id"),
+    )
+
+    post_id: Mapped[int] = mapped_column(ForeignKey("network_posts.id", ondelete="CASCADE"))
+    author_id: Mapped[int] = mapped_column(ForeignKey("network_people.id", ondelete="CASCADE"), index=True)
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("network_comments.id", ondelete="CASCADE"))
+    text: Mapped[str] = mapped_column(String(2200))
+    hidden: Mapped[bool] = mapped_column(Boolean, default=False)
+    like_count: Mapped[int] = mapped_column(Integer, default=0)
+    reply_count: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[datetime]
+
+    author: Mapped[NetworkPerson] = relationship(lazy="raise")

@@ -32,6 +32,13 @@ USERNAME_PATTERN = re.compile(r"^(?!\.)(?!.*\.\.)(?!.*\.$)[A-Za-z0-9._]{1,30}$")
 NumericId = Annotated[int, PlainSerializer(str, return_type=str, when_used="json")]
 
 
+# Profiles live at /network/<username>, beside the network's own pages and routes: these names are theirs.
+RESERVED_USERNAMES = frozenset(
+    {"api", "explore", "graph", "hashtags", "messages", "notifications", "oauth", "p", "posts", "reels",
+     "requests", "search", "settings", "signin", "signup", "stories"}
+)  # fmt: skip
+
+
 def check_username(value: str) -> str:
     if not USERNAME_PATTERN.fullmatch(value):
         if len(value) > MAX_USERNAME_LENGTH:
@@ -43,6 +50,8 @@ def check_username(value: str) -> str:
         if ".." in value:
             raise ValueError("a username cannot have two dots in a row")
         raise ValueError("use only letters, numbers, dots and underscores")
+    if value.lower() in RESERVED_USERNAMES:
+        raise ValueError(f"{value} is reserved: choose another")
     return value
 
 
@@ -204,6 +213,7 @@ class Post(BaseModel):
     location: str | None
     like_count: int
     comment_count: int
+    liked_by_viewer: bool = Field(default=False, description="False when nobody is signed in")
     created_at: datetime
     edited_at: datetime | None
 
@@ -238,3 +248,37 @@ class GridItem(BaseModel):
 class Hashtag(BaseModel):
     name: str
     post_count: int
+
+
+# Likes and comments
+
+MAX_COMMENT_LENGTH = 2200
+
+
+class LikeStatus(BaseModel):
+    liked: bool
+    like_count: int = Field(description="The post's or comment's likes, after the change")
+
+
+class CommentCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    text: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=MAX_COMMENT_LENGTH)]
+    reply_to: Annotated[str, StringConstraints(min_length=1, max_length=20)] | None = Field(
+        default=None,
+        description="A comment of the same post to reply to; a reply to a reply joins the top-level comment",
+    )
+
+
+class Comment(BaseModel):
+    id: NumericId
+    post_id: NumericId
+    parent_id: NumericId | None = Field(description="The top-level comment a reply belongs to; null for those")
+    author: PersonSummary
+    text: str
+    like_count: int
+    reply_count: int = Field(description="Its replies that others see (0 for a reply)")
+    liked_by_viewer: bool
+    hidden: bool = Field(description="Hidden by the post's owner: only the owner sees it, marked so")
+    created_at: datetime
+    replies: list[Comment] = Field(default_factory=list, description="The first two replies, in comment lists")

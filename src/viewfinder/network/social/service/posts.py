@@ -30,9 +30,12 @@ from viewfinder.network.social.captions import Caption, Entity, checked_caption,
 from viewfinder.network.social.ids import new_id, parse_id
 from viewfinder.network.social.models import (
     FollowState,
+    LikeTarget,
     NetworkBlock,
+    NetworkComment,
     NetworkFollow,
     NetworkHashtag,
+    NetworkLike,
     NetworkMention,
     NetworkPerson,
     NetworkPost,
@@ -271,6 +274,7 @@ async def delete_post(session: AsyncSession, viewer: NetworkPerson, post_id: str
     post = await _own_post(session, viewer, post_id)
     keys = [key for media in post.media for key in (media.storage_key, media.thumbnail_key)]
     await _unindex_caption(session, post.id)
+    await _delete_likes(session, post.id)
     await session.execute(
         delete(NetworkPostMedia).where(NetworkPostMedia.post_id == post.id).execution_options(synchronize_session=False)
     )
@@ -283,6 +287,21 @@ async def delete_post(session: AsyncSession, viewer: NetworkPerson, post_id: str
     if removed is not None:  # a delete that raced ours has counted already
         await _count_posts(session, viewer.id, -1)
     return keys
+
+
+async def _delete_likes(session: AsyncSession, post_id: int) -> None:
+    """The likes of the post and of its comments (which go with the post by their foreign key)."""
+    comments = select(NetworkComment.id).where(NetworkComment.post_id == post_id)
+    await session.execute(
+        delete(NetworkLike)
+        .where(
+            or_(
+                and_(NetworkLike.target_kind == LikeTarget.POST, NetworkLike.target_id == post_id),
+                and_(NetworkLike.target_kind == LikeTarget.COMMENT, NetworkLike.target_id.in_(comments)),
+            )
+        )
+        .execution_options(synchronize_session=False)
+    )
 
 
 # Reading
@@ -364,7 +383,8 @@ async def caption_entities(session: AsyncSession, post: NetworkPost) -> list[Ent
     return [entity for entity in entities if entity.kind == "hashtag" or entity.value in mentioned]
 
 
-def _scoped(params: PageParams, prefix: str) -> PageParams:
+def scoped(params: PageParams, prefix: str) -> PageParams:
+    """The page's parameters with the list's cursor prefix taken off (a cursor of another list is refused)."""
     if params.cursor is None:
         return params
     if not params.cursor.startswith(prefix):
@@ -396,7 +416,7 @@ async def list_person_posts(
     person = await visible_person(session, viewer, username)
     await check_lists_visible(session, viewer, person)
     statement = select(NetworkPost).where(NetworkPost.author_id == person.id)
-    posts, next_cursor = await paginate(session, statement, [NetworkPost.id], _scoped(params, GRID_CURSOR))
+    posts, next_cursor = await paginate(session, statement, [NetworkPost.id], scoped(params, GRID_CURSOR))
     return await _grid_entries(session, posts), GRID_CURSOR + next_cursor if next_cursor else None
 
 
@@ -425,7 +445,7 @@ async def list_hashtag_posts(
     session: AsyncSession, viewer: NetworkPerson | None, name: str, params: PageParams
 ) -> tuple[list[GridEntry], str | None]:
     """Recent posts with the hashtag, newest first: from public accounts, and those the viewer follows."""
-    scoped = _scoped(params, HASHTAG_CURSOR)
+    page = scoped(params, HASHTAG_CURSOR)
     hashtag_id = await session.scalar(select(NetworkHashtag.id).where(NetworkHashtag.name == _hashtag_name(name)))
     if hashtag_id is None:
         return [], None
@@ -434,7 +454,7 @@ async def list_hashtag_posts(
         .join(NetworkPerson, NetworkPerson.id == NetworkPostHashtag.author_id)
         .where(NetworkPostHashtag.hashtag_id == hashtag_id, _visible_authors(viewer))
     )
-    links, next_cursor = await paginate(session, statement, [NetworkPostHashtag.post_id], scoped)
+    links, next_cursor = await paginate(session, statement, [NetworkPostHashtag.post_id], page)
     ids = [link.post_id for link in links]
     by_id = {post.id: post for post in await session.scalars(select(NetworkPost).where(NetworkPost.id.in_(ids)))}
     posts = [by_id[post_id] for post_id in ids if post_id in by_id]
