@@ -44,6 +44,22 @@ export const routes: RouteObject[] = [
           },
         ],
       },
+      // The Sandbox network: its own people and session (src/network), apart from the suite's.
+      { path: "/network/signin", ...page(() => import("@/network/NetworkSignInPage")) },
+      { path: "/network/signup", ...page(() => import("@/network/NetworkSignUpPage")) },
+      {
+        path: "/network",
+        ...page(() => import("@/network/NetworkLayout")),
+        children: [
+          { index: true, ...page(() => import("@/network/NetworkHomePage")) },
+          { path: "search", ...page(() => import("@/network/SearchPage")) },
+          { path: "requests", ...page(() => import("@/network/FollowRequestsPage")) },
+          { path: "settings/profile", ...page(() => import("@/network/EditProfilePage")) },
+          { path: ":username", ...page(() => import("@/network/ProfilePage")) },
+          { path: ":username/followers", ...page(() => import("@/network/FollowersPage")) },
+          { path: ":username/following", ...page(() => import("@/network/FollowingPage")) },
+        ],
+      },
       { path: "*", element: <NotFoundPage /> },
     ],
   },

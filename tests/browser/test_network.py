@@ -1,0 +1,73 @@
+"""The Sandbox network in a real browser: two people sign up on it, find and follow each other, one of them
+private, and the counts and lists show it."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from tests.browser.conftest import Server, Tab
+
+pytestmark = pytest.mark.xdist_group("browser")
+
+PASSWORD = "a long and unusual passphrase"
+
+
+def join(page: Page, username: str, name: str) -> None:
+    page.goto("/network/signup")
+    page.get_by_label("Email").fill(f"{username}@example.com")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Name", exact=True).fill(name)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign up").click()
+    expect(page).to_have_url(re.compile(rf"/network/{username}$"))
+
+
+def test_two_people_find_and_follow_each_other(server: Server, open_tab: Callable[..., Tab]) -> None:
+    nina_tab = open_tab("network-nina", width=375, height=812)
+    nina = nina_tab.page
+    join(nina, "nina.k", "Nina K")
+    expect(nina.get_by_role("heading", name="nina.k")).to_be_visible()
+    expect(nina.get_by_role("main")).to_contain_text("Nina K")
+    nina_tab.shot("profile")
+
+    # Nina makes her account private.
+    nina.goto("/network/settings/profile")
+    nina.get_by_label("Bio").fill("Film photos from Turin")
+    nina.get_by_label("Private account").check()
+    nina.get_by_role("button", name="Save").click()
+    expect(nina.get_by_text("Profile saved.")).to_be_visible()
+    nina.get_by_role("link", name="Profile").click()
+    expect(nina.get_by_role("main")).to_contain_text("Film photos from Turin")
+
+    # Otto finds her by searching, and asks to follow: she is private, so it is a request.
+    otto_tab = open_tab("network-otto")
+    otto = otto_tab.page
+    join(otto, "otto", "Otto")
+    otto.goto("/network/search?q=nin")
+    otto.get_by_role("link", name=re.compile("nina.k")).click()
+    expect(otto.get_by_role("main")).to_contain_text("This account is private")
+    otto.get_by_role("button", name="Follow").click()
+    expect(otto.get_by_role("button", name="Requested")).to_be_visible()
+    otto_tab.shot("requested")
+
+    # Nina accepts; Otto now follows her, and she follows him back, who is public.
+    nina.goto("/network/requests")
+    expect(nina.get_by_role("main")).to_contain_text("otto")
+    nina.get_by_role("button", name="Accept otto").click()
+    expect(nina.get_by_role("main")).not_to_contain_text("otto")
+    nina.goto("/network/otto")
+    nina.get_by_role("button", name="Follow").click()
+    expect(nina.get_by_role("button", name="Following")).to_be_visible()
+    nina_tab.shot("following-otto")
+
+    otto.reload()
+    expect(otto.get_by_role("button", name="Following")).to_be_visible()
+    expect(otto.get_by_role("main")).not_to_contain_text("This account is private")
+    otto.get_by_role("link", name=re.compile("follower")).click()
+    expect(otto).to_have_url(re.compile(r"/network/nina\.k/followers$"))
+    expect(otto.get_by_role("main")).to_contain_text("otto")
+    otto_tab.shot("followers")
