@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -117,7 +117,7 @@ class Tab:
 
 
 @pytest.fixture
-def open_tab(browser: Browser, server: Server) -> Iterator[object]:
+def open_tab(browser: Browser, server: Server) -> Iterator[Callable[..., Tab]]:
     contexts: list[tuple[BrowserContext, Tab]] = []
 
     def open_one(name: str, *, width: int = 1280, height: int = 800) -> Tab:
