@@ -830,6 +830,27 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/network/api/v1/feed": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Home Feed
+         * @description The posts of the people you follow and your own, newest first (20 a page, at most 50), each as the
+         *     post's page shows it, with its first two comments. A page costs the same few queries whatever it holds.
+         */
+        get: operations["home_feed_network_api_v1_feed_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/network/api/v1/hashtags/{name}": {
         parameters: {
             query?: never;
@@ -1504,6 +1525,61 @@ export interface components {
             /** Token */
             token: string;
         };
+        /**
+         * FeedComment
+         * @description One of the first comments a feed item shows under the post.
+         */
+        FeedComment: {
+            author: components["schemas"]["PersonSummary"];
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Id */
+            id: string;
+            /** Text */
+            text: string;
+        };
+        /**
+         * FeedItem
+         * @description A post of the home feed: the post's page shape, with its first two visible top-level comments.
+         */
+        FeedItem: {
+            author: components["schemas"]["PersonSummary"];
+            /** Caption */
+            caption: string;
+            /** Caption Entities */
+            caption_entities: components["schemas"]["CaptionEntity"][];
+            /** Comment Count */
+            comment_count: number;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Edited At */
+            edited_at: string | null;
+            /**
+             * First Comments
+             * @description The first two top-level comments others see, oldest first
+             */
+            first_comments: components["schemas"]["FeedComment"][];
+            /** Id */
+            id: string;
+            /** Like Count */
+            like_count: number;
+            /**
+             * Liked By Viewer
+             * @description False when nobody is signed in
+             * @default false
+             */
+            liked_by_viewer: boolean;
+            /** Location */
+            location: string | null;
+            /** Media */
+            media: components["schemas"]["PostMedia"][];
+        };
         /** FollowRequest */
         FollowRequest: {
             /**
@@ -1822,6 +1898,13 @@ export interface components {
         Page_Comment_: {
             /** Items */
             items: components["schemas"]["Comment"][];
+            /** Next Cursor */
+            next_cursor?: string | null;
+        };
+        /** Page[FeedItem] */
+        Page_FeedItem_: {
+            /** Items */
+            items: components["schemas"]["FeedItem"][];
             /** Next Cursor */
             next_cursor?: string | null;
         };
@@ -3789,6 +3872,40 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Comment"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    home_feed_network_api_v1_feed_get: {
+        parameters: {
+            query?: {
+                /** @description Items per page, 1–50 */
+                limit?: number;
+                /** @description The `next_cursor` of the previous page */
+                cursor?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_FeedItem_"];
                 };
             };
             /** @description Validation Error */

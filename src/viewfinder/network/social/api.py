@@ -1,5 +1,5 @@
 """The network's REST API, mounted at /network/api/v1: accounts and sessions, profiles, follows, blocks, posts
-and hashtags, likes and comments.
+and hashtags, likes and comments, the home feed.
 
 Browsers get the tokens as cookies too: the access and refresh tokens httpOnly (scripts never see them), and a
 CSRF token that scripts can read and must echo in `X-CSRF-Token` on unsafe requests. The cookies are the
@@ -31,6 +31,8 @@ from viewfinder.network.social.schemas import (
     CaptionEntity,
     Comment,
     CommentCreate,
+    FeedComment,
+    FeedItem,
     FollowRequest,
     FollowStatus,
     GridItem,
@@ -48,7 +50,7 @@ from viewfinder.network.social.schemas import (
     PostUpdate,
     Profile,
 )
-from viewfinder.network.social.service import accounts, interactions, people, posts
+from viewfinder.network.social.service import accounts, feed, interactions, people, posts
 from viewfinder.settings import Settings
 
 PREFIX = "/network/api/v1"
@@ -261,8 +263,8 @@ async def _link(storage: Storage, key: str) -> str:
     return await storage.signed_url(key, expires_in=MEDIA_LINK_SECONDS)
 
 
-async def _post(session: DbSession, storage: Storage, post: NetworkPost, viewer: Viewer | None = None) -> Post:
-    media = [
+async def _media(storage: Storage, post: NetworkPost) -> list[PostMedia]:
+    return [
         PostMedia(
             id=item.id,
             position=item.position,
@@ -274,6 +276,10 @@ async def _post(session: DbSession, storage: Storage, post: NetworkPost, viewer:
         )
         for item in post.media
     ]
+
+
+async def _post(session: DbSession, storage: Storage, post: NetworkPost, viewer: Viewer | None = None) -> Post:
+    media = await _media(storage, post)
     entities = [
         CaptionEntity(kind=entity.kind, start=entity.start, end=entity.end, value=entity.value)
         for entity in await posts.caption_entities(session, post)
@@ -480,3 +486,57 @@ async def unhide_comment(comment_id: str, viewer: CurrentViewer, session: DbSess
 async def delete_comment(comment_id: str, viewer: CurrentViewer, session: DbSession) -> None:
     """Delete a comment: your own, or any on your post. A comment's replies go with it."""
     await interactions.delete_comment(session, viewer.person, comment_id)
+
+
+# The home feed
+
+
+def feed_page_params(
+    limit: Annotated[
+        int, Query(ge=1, le=feed.FEED_MAX_LIMIT, description=f"Items per page, 1–{feed.FEED_MAX_LIMIT}")
+    ] = feed.FEED_DEFAULT_LIMIT,
+    cursor: Annotated[str | None, Query(description="The `next_cursor` of the previous page")] = None,
+) -> PageParams:
+    return PageParams(limit=limit, cursor=cursor)
+
+
+async def _feed_item(storage: Storage, entry: feed.FeedEntry) -> FeedItem:
+    post = entry.post
+    return FeedItem(
+        id=post.id,
+        author=PersonSummary.model_validate(post.author),
+        media=await _media(storage, post),
+        caption=post.caption,
+        caption_entities=[
+            CaptionEntity(kind=entity.kind, start=entity.start, end=entity.end, value=entity.value)
+            for entity in entry.entities
+        ],
+        location=post.location,
+        like_count=post.like_count,
+        comment_count=post.comment_count,
+        liked_by_viewer=entry.liked_by_viewer,
+        created_at=post.created_at,
+        edited_at=post.edited_at,
+        first_comments=[
+            FeedComment(
+                id=comment.id,
+                author=PersonSummary.model_validate(comment.author),
+                text=comment.text,
+                created_at=comment.created_at,
+            )
+            for comment in entry.first_comments
+        ],
+    )
+
+
+@router.get("/feed")
+async def home_feed(
+    viewer: CurrentViewer,
+    session: DbSession,
+    resources: ResourcesDep,
+    params: Annotated[PageParams, Depends(feed_page_params)],
+) -> Page[FeedItem]:
+    """The posts of the people you follow and your own, newest first (20 a page, at most 50), each as the
+    post's page shows it, with its first two comments. A page costs the same few queries whatever it holds."""
+    entries, next_cursor = await feed.home_feed(session, viewer.person, params)
+    return Page(items=[await _feed_item(resources.storage, entry) for entry in entries], next_cursor=next_cursor)

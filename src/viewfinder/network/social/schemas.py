@@ -282,3 +282,21 @@ class Comment(BaseModel):
     hidden: bool = Field(description="Hidden by the post's owner: only the owner sees it, marked so")
     created_at: datetime
     replies: list[Comment] = Field(default_factory=list, description="The first two replies, in comment lists")
+
+
+# The home feed
+
+
+class FeedComment(BaseModel):
+    """One of the first comments a feed item shows under the post."""
+
+    id: NumericId
+    author: PersonSummary
+    text: str
+    created_at: datetime
+
+
+class FeedItem(Post):
+    """A post of the home feed: the post's page shape, with its first two visible top-level comments."""
+
+    first_comments: list[FeedComment] = Field(description="The first two top-level comments others see, oldest first")

@@ -383,6 +383,29 @@ async def caption_entities(session: AsyncSession, post: NetworkPost) -> list[Ent
     return [entity for entity in entities if entity.kind == "hashtag" or entity.value in mentioned]
 
 
+async def caption_entities_of(session: AsyncSession, posts: Sequence[NetworkPost]) -> dict[int, list[Entity]]:
+    """`caption_entities` for many posts in one query (run whenever there are posts, so that a page's number
+    of queries does not depend on what its captions hold)."""
+    if not posts:
+        return {}
+    mentioned: dict[int, set[str]] = {post.id: set() for post in posts}
+    rows = await session.execute(
+        select(NetworkMention.post_id, NetworkPerson.username_key)
+        .join(NetworkPerson, NetworkPerson.id == NetworkMention.person_id)
+        .where(NetworkMention.post_id.in_(list(mentioned)))
+    )
+    for post_id, username_key in rows:
+        mentioned[post_id].add(username_key)
+    return {
+        post.id: [
+            entity
+            for entity in parse_caption(post.caption).entities
+            if entity.kind == "hashtag" or entity.value in mentioned[post.id]
+        ]
+        for post in posts
+    }
+
+
 def scoped(params: PageParams, prefix: str) -> PageParams:
     """The page's parameters with the list's cursor prefix taken off (a cursor of another list is refused)."""
     if params.cursor is None:
