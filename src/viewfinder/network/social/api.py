@@ -1,5 +1,5 @@
 """The network's REST API, mounted at /network/api/v1: accounts and sessions, profiles, follows, blocks, posts
-and hashtags, likes and comments, the home feed.
+and hashtags, likes and comments, the home feed, notifications.
 
 Browsers get the tokens as cookies too: the access and refresh tokens httpOnly (scripts never see them), and a
 CSRF token that scripts can read and must echo in `X-CSRF-Token` on unsafe requests. The cookies are the
@@ -44,13 +44,16 @@ from viewfinder.network.social.schemas import (
     NetworkRefreshRequest,
     NetworkSignUp,
     NetworkTokenPair,
+    Notification,
+    NotificationsRead,
     PersonSummary,
     Post,
     PostMedia,
     PostUpdate,
     Profile,
+    UnreadCount,
 )
-from viewfinder.network.social.service import accounts, feed, interactions, people, posts
+from viewfinder.network.social.service import accounts, feed, interactions, notifications, people, posts
 from viewfinder.settings import Settings
 
 PREFIX = "/network/api/v1"
@@ -540,3 +543,44 @@ async def home_feed(
     post's page shows it, with its first two comments. A page costs the same few queries whatever it holds."""
     entries, next_cursor = await feed.home_feed(session, viewer.person, params)
     return Page(items=[await _feed_item(resources.storage, entry) for entry in entries], next_cursor=next_cursor)
+
+
+# Notifications
+
+
+async def _notification(storage: Storage, entry: notifications.NotificationEntry) -> Notification:
+    row = entry.notification
+    return Notification(
+        id=row.id,
+        kind=row.kind,
+        actor=PersonSummary.model_validate(row.actor),
+        post_id=row.post_id,
+        thumbnail_url=await _link(storage, entry.thumbnail_key) if entry.thumbnail_key else None,
+        comment_id=row.comment_id,
+        comment_text=entry.comment_excerpt,
+        read=row.read_at is not None,
+        created_at=row.created_at,
+    )
+
+
+@router.get("/notifications")
+async def list_notifications(
+    viewer: CurrentViewer, session: DbSession, resources: ResourcesDep, params: Pages
+) -> Page[Notification]:
+    """Your notifications, newest first: likes, comments, replies, follows, follow requests and mentions."""
+    entries, next_cursor = await notifications.list_notifications(session, viewer.person, params)
+    return Page(items=[await _notification(resources.storage, entry) for entry in entries], next_cursor=next_cursor)
+
+
+@router.get("/notifications/unread-count")
+async def notifications_unread_count(viewer: CurrentViewer, session: DbSession) -> UnreadCount:
+    return UnreadCount(unread_count=await notifications.unread_count(session, viewer.person))
+
+
+@router.post("/notifications/read")
+async def mark_notifications_read(
+    viewer: CurrentViewer, session: DbSession, body: NotificationsRead | None = None
+) -> UnreadCount:
+    """Mark your notifications read: all of them, or with `before` that one and older ones."""
+    await notifications.mark_read(session, viewer.person, body.before if body else None)
+    return UnreadCount(unread_count=await notifications.unread_count(session, viewer.person))

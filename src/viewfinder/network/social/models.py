@@ -263,3 +263,40 @@ class NetworkComment(NumericIdMixin, Base):
     created_at: Mapped[datetime]
 
     author: Mapped[NetworkPerson] = relationship(lazy="raise")
+
+
+# Notifications
+
+
+class NotificationKind(StrEnum):
+    LIKE = "like"  # of a post
+    COMMENT_LIKE = "comment_like"
+    COMMENT = "comment"
+    REPLY = "reply"
+    FOLLOW = "follow"
+    FOLLOW_REQUEST = "follow_request"
+    MENTION = "mention"  # in a post's caption, or in a comment (then `comment_id` is set)
+
+
+class NetworkNotification(NumericIdMixin, Base):
+    """Something someone did that concerns another person, written in the transaction of the action itself
+    (see service.notify). Undoing the action removes it while unread; deleting its post or comment removes it."""
+
+    __tablename__ = "network_notifications"
+    __table_args__ = (
+        # The recipient's list, newest first.
+        Index("ix_network_notifications_recipient_id_id", "recipient_id", "id"),
+        # The unread count, and marking read.
+        Index("ix_network_notifications_recipient_id_read_at", "recipient_id", "read_at"),
+    )
+
+    recipient_id: Mapped[int] = mapped_column(ForeignKey("network_people.id", ondelete="CASCADE"))
+    # Undoing an action finds its notification by who did it.
+    actor_id: Mapped[int] = mapped_column(ForeignKey("network_people.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[NotificationKind] = mapped_column(_enum(NotificationKind))
+    post_id: Mapped[int | None] = mapped_column(ForeignKey("network_posts.id", ondelete="CASCADE"), index=True)
+    comment_id: Mapped[int | None] = mapped_column(ForeignKey("network_comments.id", ondelete="CASCADE"), index=True)
+    read_at: Mapped[datetime | None]
+    created_at: Mapped[datetime]
+
+    actor: Mapped[NetworkPerson] = relationship(foreign_keys=[actor_id], lazy="raise")

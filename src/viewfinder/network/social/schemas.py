@@ -23,7 +23,7 @@ from pydantic import (
 )
 
 from viewfinder.kit.credentials import MAX_PASSWORD_LENGTH, password_problem
-from viewfinder.network.social.models import AccountType
+from viewfinder.network.social.models import AccountType, NotificationKind
 
 MAX_USERNAME_LENGTH = 30
 # Instagram's rules: letters, digits, dots and underscores; no dot first or last, and no two dots in a row.
@@ -300,3 +300,30 @@ class FeedItem(Post):
     """A post of the home feed: the post's page shape, with its first two visible top-level comments."""
 
     first_comments: list[FeedComment] = Field(description="The first two top-level comments others see, oldest first")
+
+
+# Notifications
+
+
+class Notification(BaseModel):
+    id: NumericId
+    kind: NotificationKind
+    actor: PersonSummary = Field(description="Who did it")
+    post_id: NumericId | None = Field(description="The post it is about (likes, comments, replies, mentions)")
+    thumbnail_url: str | None = Field(description="A signed link to the post's first thumbnail; it expires")
+    comment_id: NumericId | None = Field(description="The comment it is about (comments, replies, their likes)")
+    comment_text: str | None = Field(description="The beginning of the comment (at most 100 characters)")
+    read: bool
+    created_at: datetime
+
+
+class UnreadCount(BaseModel):
+    unread_count: int
+
+
+class NotificationsRead(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    before: Annotated[str, StringConstraints(min_length=1, max_length=20)] | None = Field(
+        default=None, description="Mark read only this notification and older ones; all when left out"
+    )

@@ -30,6 +30,7 @@ from sqlalchemy.orm import aliased, joinedload
 from viewfinder.kit.clock import utcnow
 from viewfinder.kit.errors import Forbidden, InvalidInput, NotFound
 from viewfinder.kit.pagination import PageParams, paginate
+from viewfinder.network.social.captions import parse_caption
 from viewfinder.network.social.ids import new_id, parse_id
 from viewfinder.network.social.models import (
     LikeTarget,
@@ -37,7 +38,9 @@ from viewfinder.network.social.models import (
     NetworkLike,
     NetworkPerson,
     NetworkPost,
+    NotificationKind,
 )
+from viewfinder.network.social.service.notify import forget_comment, mentionable, notify, withdraw
 from viewfinder.network.social.service.people import insert_for
 from viewfinder.network.social.service.posts import can_see_posts_of, get_post, scoped
 
@@ -120,12 +123,19 @@ async def _count_comment_likes(session: AsyncSession, comment_id: int, delta: in
 async def like_post(session: AsyncSession, viewer: NetworkPerson, post_id: str) -> int:
     """Like a post the viewer can see; liking again changes nothing. Answers the post's like count."""
     post = await get_post(session, viewer, post_id)
-    return await _count_post_likes(session, post.id, 1 if await _like(session, viewer, LikeTarget.POST, post.id) else 0)
+    inserted = await _like(session, viewer, LikeTarget.POST, post.id)
+    if inserted:
+        await notify(
+            session, recipient_ids=[post.author_id], actor_id=viewer.id, kind=NotificationKind.LIKE, post_id=post.id
+        )
+    return await _count_post_likes(session, post.id, 1 if inserted else 0)
 
 
 async def unlike_post(session: AsyncSession, viewer: NetworkPerson, post_id: str) -> int:
     post = await get_post(session, viewer, post_id)
     removed = await _unlike(session, viewer, LikeTarget.POST, post.id)
+    if removed:
+        await withdraw(session, actor_id=viewer.id, kinds=[NotificationKind.LIKE], post_id=post.id)
     return await _count_post_likes(session, post.id, -1 if removed else 0)
 
 
@@ -285,7 +295,37 @@ async def create_comment(
         await _add(session, post_id=post.id, comments=1)
     else:
         await _add(session, post_id=post.id, comments=0 if parent.hidden else 1, replies_of=parent.id, replies=1)
+    await _notify_comment(session, viewer, post, parent, created_id, body)
     return await _view(session, viewer, created_id)
+
+
+async def _notify_comment(
+    session: AsyncSession,
+    viewer: NetworkPerson,
+    post: NetworkPost,
+    parent: NetworkComment | None,
+    comment_id: int,
+    text: str,
+) -> None:
+    """A comment notifies the post's author, a reply the comment's author; a mention, whom it mentions."""
+    recipient = post.author_id if parent is None else parent.author_id
+    kind = NotificationKind.COMMENT if parent is None else NotificationKind.REPLY
+    await notify(
+        session, recipient_ids=[recipient], actor_id=viewer.id, kind=kind, post_id=post.id, comment_id=comment_id
+    )
+    mentioned = [
+        person_id
+        for person_id in await mentionable(session, viewer.id, parse_caption(text).mentions)
+        if person_id != recipient  # notified of the comment already
+    ]
+    await notify(
+        session,
+        recipient_ids=mentioned,
+        actor_id=viewer.id,
+        kind=NotificationKind.MENTION,
+        post_id=post.id,
+        comment_id=comment_id,
+    )
 
 
 async def _thread_parent(session: AsyncSession, comment: NetworkComment) -> NetworkComment | None:
@@ -336,6 +376,7 @@ async def delete_comment(session: AsyncSession, viewer: NetworkPerson, comment_i
     if parent is None:
         await _add(session, post_id=comment.post_id, comments=0 if comment.hidden else -(1 + comment.reply_count))
         await _delete_likes(session, comment.id, with_replies=True)
+        await forget_comment(session, comment.id, with_replies=True)
         await session.execute(
             delete(NetworkComment)
             .where(NetworkComment.parent_id == comment.id)
@@ -347,6 +388,7 @@ async def delete_comment(session: AsyncSession, viewer: NetworkPerson, comment_i
                 session, post_id=comment.post_id, comments=0 if parent.hidden else -1, replies_of=parent.id, replies=-1
             )
         await _delete_likes(session, comment.id, with_replies=False)
+        await forget_comment(session, comment.id, with_replies=False)
     await session.execute(
         delete(NetworkComment).where(NetworkComment.id == comment.id).execution_options(synchronize_session=False)
     )
@@ -370,12 +412,23 @@ async def _delete_likes(session: AsyncSession, comment_id: int, *, with_replies:
 async def like_comment(session: AsyncSession, viewer: NetworkPerson, comment_id: str) -> int:
     found = await _visible_comment(session, viewer, comment_id)
     inserted = await _like(session, viewer, LikeTarget.COMMENT, found.comment.id)
+    if inserted:
+        await notify(
+            session,
+            recipient_ids=[found.comment.author_id],
+            actor_id=viewer.id,
+            kind=NotificationKind.COMMENT_LIKE,
+            post_id=found.post.id,
+            comment_id=found.comment.id,
+        )
     return await _count_comment_likes(session, found.comment.id, 1 if inserted else 0)
 
 
 async def unlike_comment(session: AsyncSession, viewer: NetworkPerson, comment_id: str) -> int:
     found = await _visible_comment(session, viewer, comment_id)
     removed = await _unlike(session, viewer, LikeTarget.COMMENT, found.comment.id)
+    if removed:
+        await withdraw(session, actor_id=viewer.id, kinds=[NotificationKind.COMMENT_LIKE], comment_id=found.comment.id)
     return await _count_comment_likes(session, found.comment.id, -1 if removed else 0)
 
 

@@ -24,8 +24,15 @@ from viewfinder.kit.clock import utcnow
 from viewfinder.kit.errors import Conflict, Forbidden, InvalidInput, NotFound
 from viewfinder.kit.pagination import PageParams, paginate
 from viewfinder.network.social.ids import new_id, parse_id
-from viewfinder.network.social.models import FollowState, NetworkBlock, NetworkFollow, NetworkPerson
+from viewfinder.network.social.models import (
+    FollowState,
+    NetworkBlock,
+    NetworkFollow,
+    NetworkPerson,
+    NotificationKind,
+)
 from viewfinder.network.social.service.accounts import unique_violation, username_taken
+from viewfinder.network.social.service.notify import notify, withdraw
 
 SEARCH_LIMIT = 20
 _SEARCHABLE = re.compile(r"^[a-z0-9._]{1,30}$")
@@ -204,6 +211,8 @@ async def follow(session: AsyncSession, viewer: NetworkPerson, username: str) ->
         return existing or state, person
     if inserted == FollowState.ACTIVE:
         await _count(session, _follow_counts(viewer.id, person.id, 1))
+    kind = NotificationKind.FOLLOW if inserted == FollowState.ACTIVE else NotificationKind.FOLLOW_REQUEST
+    await notify(session, recipient_ids=[person.id], actor_id=viewer.id, kind=kind)
     return FollowState(inserted), person
 
 
@@ -218,6 +227,13 @@ async def unfollow(session: AsyncSession, viewer: NetworkPerson, username: str) 
     )
     if removed == FollowState.ACTIVE:
         await _count(session, _follow_counts(viewer.id, person.id, -1))
+    if removed is not None:
+        await withdraw(
+            session,
+            actor_id=viewer.id,
+            kinds=[NotificationKind.FOLLOW, NotificationKind.FOLLOW_REQUEST],
+            recipient_id=person.id,
+        )
     return person
 
 
@@ -315,11 +331,12 @@ async def decline_follow_request(session: AsyncSession, me: NetworkPerson, reque
             NetworkFollow.followee_id == me.id,
             NetworkFollow.state == FollowState.REQUESTED,
         )
-        .returning(NetworkFollow.id)
+        .returning(NetworkFollow.follower_id)
         .execution_options(synchronize_session=False)
     )
     if declined is None:
         raise _no_such_request()
+    await withdraw(session, actor_id=declined, kinds=[NotificationKind.FOLLOW_REQUEST], recipient_id=me.id)
 
 
 # Blocks

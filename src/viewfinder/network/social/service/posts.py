@@ -41,7 +41,9 @@ from viewfinder.network.social.models import (
     NetworkPost,
     NetworkPostHashtag,
     NetworkPostMedia,
+    NotificationKind,
 )
+from viewfinder.network.social.service.notify import forget_post, notify
 from viewfinder.network.social.service.people import check_lists_visible, insert_for, visible_person
 
 log = structlog.get_logger(__name__)
@@ -135,8 +137,8 @@ async def _count_posts(session: AsyncSession, person_id: int, delta: int) -> Non
     )
 
 
-async def _index_caption(session: AsyncSession, post: NetworkPost, caption: Caption) -> None:
-    """Link the post to its hashtags (created as needed) and to the people it mentions who exist."""
+async def _index_caption(session: AsyncSession, post: NetworkPost, caption: Caption) -> list[int]:
+    """Link the post to its hashtags (created as needed) and to the people it mentions who exist; answer those."""
     if caption.hashtags:
         now = utcnow()
         await session.execute(
@@ -160,6 +162,8 @@ async def _index_caption(session: AsyncSession, post: NetworkPost, caption: Capt
         rows = [{"post_id": post.id, "person_id": person_id} for person_id in person_ids]
         if rows:
             await session.execute(insert(NetworkMention), rows)
+        return [row["person_id"] for row in rows]
+    return []
 
 
 async def _unindex_caption(session: AsyncSession, post_id: int) -> None:
@@ -242,7 +246,10 @@ async def create_post(
         await session.flush()
         session.add_all(media)
         await session.flush()
-        await _index_caption(session, post, parsed)
+        mentioned = await _index_caption(session, post, parsed)
+        await notify(
+            session, recipient_ids=mentioned, actor_id=author.id, kind=NotificationKind.MENTION, post_id=post.id
+        )
         await _count_posts(session, author.id, 1)
     except BaseException:
         with anyio.CancelScope(shield=True):
@@ -275,6 +282,7 @@ async def delete_post(session: AsyncSession, viewer: NetworkPerson, post_id: str
     keys = [key for media in post.media for key in (media.storage_key, media.thumbnail_key)]
     await _unindex_caption(session, post.id)
     await _delete_likes(session, post.id)
+    await forget_post(session, post.id)
     await session.execute(
         delete(NetworkPostMedia).where(NetworkPostMedia.post_id == post.id).execution_options(synchronize_session=False)
     )
