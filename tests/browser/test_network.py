@@ -1,19 +1,27 @@
-"""The Sandbox network in a real browser: two people sign up on it, find and follow each other, one of them
-private, and the counts and lists show it."""
+"""The Sandbox network in a real browser: two people sign up on it, find and follow each other (one of them
+private), post a photo with a hashtag and a mention, like it and comment on it."""
 
 from __future__ import annotations
 
+import io
 import re
 from collections.abc import Callable
 
 import pytest
-from playwright.sync_api import Page, expect
+from PIL import Image
+from playwright.sync_api import FilePayload, Page, expect
 
 from tests.browser.conftest import Server, Tab
 
 pytestmark = pytest.mark.xdist_group("browser")
 
 PASSWORD = "a long and unusual passphrase"
+
+
+def photo() -> FilePayload:
+    out = io.BytesIO()
+    Image.new("RGB", (1600, 1200), (210, 120, 40)).save(out, format="JPEG")
+    return {"name": "mole.jpg", "mimeType": "image/jpeg", "buffer": out.getvalue()}
 
 
 def join(page: Page, username: str, name: str) -> None:
@@ -71,3 +79,34 @@ def test_two_people_find_and_follow_each_other(server: Server, open_tab: Callabl
     expect(otto).to_have_url(re.compile(r"/network/nina\.k/followers$"))
     expect(otto.get_by_role("main")).to_contain_text("otto")
     otto_tab.shot("followers")
+
+    # Nina shares a photo with a hashtag and a mention; Otto sees it, likes it and comments.
+    nina.get_by_role("link", name="New post").click()
+    nina.get_by_label("Choose images").set_input_files(photo())
+    nina.get_by_label("Alt text for image 1").fill("The Mole Antonelliana at dusk")
+    nina.get_by_label("Caption").fill("Dusk over #Torino with @otto")
+    nina.get_by_role("button", name="Share").click()
+    expect(nina).to_have_url(re.compile(r"/network/p/\d+$"))
+    post_url = nina.url
+    caption = nina.get_by_role("main")
+    expect(caption.get_by_role("link", name="#Torino")).to_have_attribute("href", "/network/explore/tags/torino")
+    expect(caption.get_by_role("link", name="@otto")).to_have_attribute("href", "/network/otto")
+    expect(nina.get_by_role("img", name="The Mole Antonelliana at dusk")).to_be_visible()
+    nina_tab.shot("post")
+
+    otto.goto(post_url.replace(server.base_url, ""))
+    like = otto.get_by_role("button", name="Like", exact=True)
+    like.click()
+    expect(like).to_have_attribute("aria-pressed", "true")
+    expect(otto.get_by_role("main")).to_contain_text("1 like")
+    otto.get_by_label("Add a comment").fill("Bellissima!")
+    otto.get_by_role("button", name="Post", exact=True).click()
+    expect(otto.get_by_role("main")).to_contain_text("Bellissima!")
+    otto_tab.shot("liked-and-commented")
+
+    # The hashtag's page lists it, and her profile's grid too.
+    otto.get_by_role("link", name="#Torino").click()
+    expect(otto).to_have_url(re.compile(r"/network/explore/tags/torino$"))
+    expect(otto.get_by_role("main").get_by_role("link").first).to_have_attribute("href", re.compile(r"/network/p/\d+"))
+    nina.goto("/network/nina.k")
+    expect(nina.get_by_role("main")).to_contain_text("1 post")

@@ -966,6 +966,63 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/network/api/v1/notifications": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Notifications
+         * @description Your notifications, newest first: likes, comments, replies, follows, follow requests and mentions.
+         */
+        get: operations["list_notifications_network_api_v1_notifications_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/network/api/v1/notifications/read": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Mark Notifications Read
+         * @description Mark your notifications read: all of them, or with `before` that one and older ones.
+         */
+        post: operations["mark_notifications_read_network_api_v1_notifications_read_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/network/api/v1/notifications/unread-count": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Notifications Unread Count */
+        get: operations["notifications_unread_count_network_api_v1_notifications_unread_count_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/network/api/v1/people": {
         parameters: {
             query?: never;
@@ -1861,6 +1918,46 @@ export interface components {
              */
             token_type: "bearer";
         };
+        /** Notification */
+        Notification: {
+            /** @description Who did it */
+            actor: components["schemas"]["PersonSummary"];
+            /**
+             * Comment Id
+             * @description The comment it is about (comments, replies, their likes)
+             */
+            comment_id: string | null;
+            /**
+             * Comment Text
+             * @description The beginning of the comment (at most 100 characters)
+             */
+            comment_text: string | null;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Id */
+            id: string;
+            kind: components["schemas"]["NotificationKind"];
+            /**
+             * Post Id
+             * @description The post it is about (likes, comments, replies, mentions)
+             */
+            post_id: string | null;
+            /** Read */
+            read: boolean;
+            /**
+             * Thumbnail Url
+             * @description A signed link to the post's first thumbnail; it expires
+             */
+            thumbnail_url: string | null;
+        };
+        /**
+         * NotificationKind
+         * @enum {string}
+         */
+        NotificationKind: "like" | "comment_like" | "comment" | "reply" | "follow" | "follow_request" | "mention";
         /** NotificationPreferences */
         NotificationPreferences: {
             /**
@@ -1870,6 +1967,14 @@ export interface components {
             events: {
                 [key: string]: boolean;
             };
+        };
+        /** NotificationsRead */
+        NotificationsRead: {
+            /**
+             * Before
+             * @description Mark read only this notification and older ones; all when left out
+             */
+            before?: string | null;
         };
         /** OwnershipTransfer */
         OwnershipTransfer: {
@@ -1933,6 +2038,13 @@ export interface components {
         Page_Member_: {
             /** Items */
             items: components["schemas"]["Member"][];
+            /** Next Cursor */
+            next_cursor?: string | null;
+        };
+        /** Page[Notification] */
+        Page_Notification_: {
+            /** Items */
+            items: components["schemas"]["Notification"][];
             /** Next Cursor */
             next_cursor?: string | null;
         };
@@ -2198,6 +2310,11 @@ export interface components {
              * @constant
              */
             token_type: "bearer";
+        };
+        /** UnreadCount */
+        UnreadCount: {
+            /** Unread Count */
+            unread_count: number;
         };
         /** ValidationError */
         ValidationError: {
@@ -4107,6 +4224,93 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    list_notifications_network_api_v1_notifications_get: {
+        parameters: {
+            query?: {
+                /** @description Items per page, 1–100 */
+                limit?: number;
+                /** @description The `next_cursor` of the previous page */
+                cursor?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_Notification_"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    mark_notifications_read_network_api_v1_notifications_read_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["NotificationsRead"] | null;
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UnreadCount"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    notifications_unread_count_network_api_v1_notifications_unread_count_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UnreadCount"];
                 };
             };
         };

@@ -1,9 +1,9 @@
 /**
  * The frame of the Sandbox network's pages: a compact top bar (the name, a people search) and, on phones, a
- * bottom tab bar (Home, Search, Profile); on wider screens the tabs sit in the top bar. One column, 600 px.
+ * bottom tab bar (Home, Search, New post, Profile); on wider screens the tabs sit in the top bar. One column, 600 px.
  */
 import { useQueryClient } from "@tanstack/react-query";
-import { Home, Search, UserRound } from "lucide-react";
+import { Home, PlusSquare, Search, UserRound } from "lucide-react";
 import { useEffect, type ComponentType } from "react";
 import { useTranslation } from "react-i18next";
 import { Link, NavLink, Outlet, useLocation } from "react-router";
@@ -25,6 +25,7 @@ function useTabs(): Tab[] {
   return [
     { to: "/network", label: t("nav.home"), icon: Home, end: true },
     { to: "/network/search", label: t("nav.search"), icon: Search },
+    { to: me.data ? "/network/new" : "/network/signin?next=%2Fnetwork%2Fnew", label: t("nav.new"), icon: PlusSquare },
     { to: me.data ? `/network/${me.data.username}` : "/network/signin", label: t("nav.profile"), icon: UserRound },
   ];
 }

@@ -130,4 +130,35 @@ describe("ProfilePage", () => {
     );
     expect(screen.queryByRole("button", { name: "More options" })).not.toBeInTheDocument();
   });
+
+  it("shows the posts as a grid of links, with Load more for the next page", async () => {
+    const tile = (id: string) => ({
+      id,
+      thumbnail_url: `/t/${id}.jpg`,
+      media_count: 1,
+      like_count: 2,
+      comment_count: 1,
+      created_at: "2026-11-20T10:00:00Z",
+    });
+    const calls = show(profile({ posts_count: 2 }), {
+      "GET /network/api/v1/people/grace/posts": (request) =>
+        new URL(request.url).searchParams.get("cursor")
+          ? [200, { items: [tile("3")], next_cursor: null }]
+          : [200, { items: [tile("1"), tile("2")], next_cursor: "next" }],
+    });
+    const grid = await screen.findByRole("list", { name: "Posts" });
+    expect(within(grid).getAllByRole("link")[0]).toHaveAttribute("href", "/network/p/1");
+    await userEvent.click(screen.getByRole("button", { name: "Load more" }));
+    expect(await screen.findAllByRole("link", { name: "Post: 2 likes, 1 comment" })).toHaveLength(3);
+    expect(calls.filter((call) => call.path.includes("/posts?")).map((call) => call.path)).toEqual([
+      "/network/api/v1/people/grace/posts?limit=30",
+      "/network/api/v1/people/grace/posts?limit=30&cursor=next",
+    ]);
+  });
+
+  it("does not ask for a private account's grid from a non-follower", async () => {
+    const calls = show(profile({ is_private: true }));
+    expect(await screen.findByText("This account is private")).toBeInTheDocument();
+    expect(calls.some((call) => call.path.includes("/posts"))).toBe(false);
+  });
 });

@@ -1,7 +1,7 @@
 /**
  * `/network/:username`: a person's profile as Instagram shows it: picture, counts, name, bio, website, and the
- * one action (Follow / Requested / Following, or Edit profile for oneself). A private account shows its lists to
- * its followers only. Posts arrive with the posts API; until then the grid is an empty state.
+ * one action (Follow / Requested / Following, or Edit profile for oneself). A private account shows its lists and
+ * its grid of posts to its followers only.
  */
 import { Camera, Link as LinkIcon } from "lucide-react";
 import type { ReactNode } from "react";
@@ -18,6 +18,8 @@ import { AccountTypeBadge } from "./components/AccountTypeBadge";
 import { FollowButton } from "./components/FollowButton";
 import { OwnProfileMenu, PersonMenu } from "./components/ProfileMenu";
 import { PersonNotFound, PrivateAccountNotice } from "./components/States";
+import { PostGrid } from "./posts/PostGrid";
+import { usePersonGrid } from "./posts/queries";
 import { useBlock, useProfile } from "./queries";
 
 /** Whether the viewer may see the person's lists (and, later, posts). */
@@ -89,7 +91,13 @@ function ProfileView({ profile, isSelf, signedIn }: { profile: Profile; isSelf: 
         </div>
         <ProfileActions profile={profile} isSelf={isSelf} />
       </header>
-      <div className="mt-6">{visible ? <NoPostsYet isSelf={isSelf} /> : <PrivateAccountNotice />}</div>
+      <div className="mt-6">
+        {visible && !profile.blocked_by_viewer ? (
+          <ProfileGrid username={profile.username} isSelf={isSelf} />
+        ) : (
+          !profile.blocked_by_viewer && <PrivateAccountNotice />
+        )}
+      </div>
     </article>
   );
 }
@@ -153,6 +161,15 @@ function Count({ value, label, to }: { value: number; label: string; to?: string
   );
 }
 
+function ProfileGrid({ username, isSelf }: { username: string; isSelf: boolean }) {
+  const grid = usePersonGrid(username, true);
+  return (
+    <div className="border-t border-zinc-200 pt-1 dark:border-zinc-800">
+      <PostGrid query={grid} empty={<NoPostsYet isSelf={isSelf} />} />
+    </div>
+  );
+}
+
 function NoPostsYet({ isSelf }: { isSelf: boolean }) {
   const { t } = useTranslation("network");
   return (
@@ -161,7 +178,14 @@ function NoPostsYet({ isSelf }: { isSelf: boolean }) {
         <Camera aria-hidden className="h-6 w-6" />
       </span>
       <p className="font-semibold">{t("profile.noPosts")}</p>
-      {isSelf && <p className="text-sm text-zinc-500 dark:text-zinc-400">{t("profile.noPostsSelf")}</p>}
+      {isSelf && (
+        <>
+          <p className="text-sm text-zinc-500 dark:text-zinc-400">{t("profile.noPostsSelf")}</p>
+          <Link to="/network/new" className="text-sm font-semibold text-brand-600 hover:underline dark:text-brand-500">
+            {t("compose.shareFirst")}
+          </Link>
+        </>
+      )}
     </div>
   );
 }
