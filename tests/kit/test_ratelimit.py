@@ -153,3 +153,29 @@ async def test_dependency_keys_by_client_ip() -> None:
     finally:
         await limiter.aclose()
     assert statuses == [200, 200, 429]
+
+
+@pytest.mark.anyio
+async def test_a_reset_while_expiry_runs_neither_fails_it_nor_forgets_later_hits() -> None:
+    """limits' expiry task lists the keys, then waits for each key's lock: a reset in between must not break it."""
+    import asyncio
+
+    limiter = create_rate_limiter(None)
+    storage = limiter._storage
+    await limiter.hit("2/minute", "signin", "ada@example.com")
+    await asyncio.sleep(0.01)  # the expiry that the hit scheduled has run
+    [key] = list(storage.events)  # type: ignore[attr-defined]
+    lock = storage.locks[key]  # type: ignore[attr-defined]
+    await lock.acquire()
+    await storage._MemoryStorage__schedule_expiry()  # type: ignore[attr-defined]
+    await asyncio.sleep(0.01)  # the expiry task has listed the key and waits for its lock
+
+    await limiter.reset("2/minute", "signin", "ada@example.com")
+    lock.release()
+    await storage.timer  # type: ignore[attr-defined]  # failed with KeyError before
+
+    for _ in range(2):
+        await limiter.hit("2/minute", "signin", "ada@example.com")
+    with pytest.raises(RateLimited):
+        await limiter.hit("2/minute", "signin", "ada@example.com")
+    await limiter.aclose()

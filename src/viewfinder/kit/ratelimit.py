@@ -87,9 +87,24 @@ class RateLimiter:
             timer.cancel()
 
 
+class _MemoryStorage(MemoryStorage):
+    """limits' memory storage, with a clear that its expiry task survives.
+
+    The task lists the keys, then awaits each key's lock before reading its events; a key cleared in between
+    (a sign-in that succeeded, say) failed it with KeyError, which ended expiry for good. Emptying the key's
+    events instead of removing them lets the task find the key and drop it itself.
+    """
+
+    async def clear(self, key: str) -> None:
+        if key in self.events:
+            self.events[key] = []
+        self.storage.pop(key, None)
+        self.expirations.pop(key, None)
+
+
 def create_rate_limiter(redis_url: str | None, *, key_prefix: str = KEY_PREFIX) -> RateLimiter:
     if not redis_url:
-        return RateLimiter(MemoryStorage())
+        return RateLimiter(_MemoryStorage())
     # Our own pool (the redis-py client, as the cache uses) so that `aclose` can release its connections;
     # `limits` offers no close of its own.
     pool = aioredis.ConnectionPool.from_url(redis_url, socket_connect_timeout=2, socket_timeout=2)
