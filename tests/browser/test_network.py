@@ -1,5 +1,6 @@
 """The Sandbox network in a real browser: two people sign up on it, find and follow each other (one of them
-private), post a photo with a hashtag and a mention, like it and comment on it."""
+private), post a photo with a hashtag and a mention, like it and comment on it; his feed shows her post and
+her notifications show what he did."""
 
 from __future__ import annotations
 
@@ -110,3 +111,16 @@ def test_two_people_find_and_follow_each_other(server: Server, open_tab: Callabl
     expect(otto.get_by_role("main").get_by_role("link").first).to_have_attribute("href", re.compile(r"/network/p/\d+"))
     nina.goto("/network/nina.k")
     expect(nina.get_by_role("main")).to_contain_text("1 post")
+
+    # Otto's home feed has her post; Nina's bell counts what he did, and her notifications say it.
+    otto.goto("/network")
+    expect(otto.get_by_role("main")).to_contain_text("Dusk over #Torino with @otto")
+    otto_tab.shot("feed")
+    nina.reload()
+    expect(nina.get_by_role("link", name=re.compile(r"Notifications, [1-9]\d* unread"))).to_be_visible()
+    nina.get_by_role("link", name=re.compile("Notifications")).click()
+    notifications = nina.get_by_role("main")
+    expect(notifications).to_contain_text("liked your post.")
+    expect(notifications).to_contain_text("commented on your post.")
+    expect(notifications).to_contain_text("asked to follow you.")
+    nina_tab.shot("notifications")

@@ -58,6 +58,7 @@ export const routes: RouteObject[] = [
           { path: "new", ...page(() => import("@/network/ComposePage")) },
           { path: "p/:postId", ...page(() => import("@/network/PostPage")) },
           { path: "explore/tags/:name", ...page(() => import("@/network/HashtagPage")) },
+          { path: "notifications", ...page(() => import("@/network/NotificationsPage")) },
           { path: ":username", ...page(() => import("@/network/ProfilePage")) },
           { path: ":username/followers", ...page(() => import("@/network/FollowersPage")) },
           { path: ":username/following", ...page(() => import("@/network/FollowingPage")) },

@@ -70,3 +70,27 @@ describe("NetworkLayout", () => {
     expect(router.state.location.search).toBe("?q=zz");
   });
 });
+
+describe("NetworkLayout's bell", () => {
+  beforeEach(signInToNetwork);
+  afterEach(signOutOfNetwork);
+
+  it("shows the unread count and leads to the notifications", async () => {
+    mockApi({
+      "GET /network/api/v1/auth/me": [200, me],
+      "GET /network/api/v1/notifications/unread-count": [200, { unread_count: 3 }],
+    });
+    renderLayout();
+    const bell = await screen.findByRole("link", { name: "Notifications, 3 unread" });
+    expect(bell).toHaveAttribute("href", "/network/notifications");
+    expect(bell).toHaveTextContent("3");
+  });
+
+  it("is not there for someone signed out", async () => {
+    mockApi({});
+    signOutOfNetwork();
+    renderLayout();
+    await waitFor(() => expect(screen.getByRole("link", { name: "Sandbox" })).toBeInTheDocument());
+    expect(screen.queryByRole("link", { name: /Notifications/ })).not.toBeInTheDocument();
+  });
+});

@@ -1,6 +1,7 @@
 /**
  * The frame of the Sandbox network's pages: a compact top bar (the name, a people search) and, on phones, a
  * bottom tab bar (Home, Search, New post, Profile); on wider screens the tabs sit in the top bar. One column, 600 px.
+ * The notifications bell, with its unread count, stays in the top bar on every width.
  */
 import { useQueryClient } from "@tanstack/react-query";
 import { Home, PlusSquare, Search, UserRound } from "lucide-react";
@@ -11,6 +12,7 @@ import { LanguageSwitch, ThemeSwitch } from "@/components/PreferenceSwitches";
 import { cn } from "@/lib/cn";
 import { networkKeys, onNetworkSignedOut, useNetworkMe } from "./api";
 import { TopBarSearch } from "./components/TopBarSearch";
+import { NotificationBell } from "./notifications/NotificationBell";
 
 interface Tab {
   to: string;
@@ -44,6 +46,7 @@ export default function NetworkLayout() {
   const location = useLocation();
   const queryClient = useQueryClient();
   const onSearchPage = location.pathname === "/network/search";
+  const me = useNetworkMe();
 
   // A session that cannot be renewed any more: show the pages as to someone signed out.
   useEffect(
@@ -63,6 +66,7 @@ export default function NetworkLayout() {
             {t("name")}
           </Link>
           {onSearchPage ? <div className="flex-1" /> : <TopBarSearch />}
+          <NotificationBell signedIn={Boolean(me.data)} />
           <nav aria-label={t("nav.label")} className="hidden items-center gap-1 sm:flex">
             {tabs.map((tab) => (
               <NavLink key={tab.label} to={tab.to} end={tab.end} className={tabClass}>
