@@ -9,8 +9,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from fastapi import Request, Response
+from fastapi.responses import JSONResponse
 
-from viewfinder.kit.errors import Forbidden
+from viewfinder.kit.errors import AppError, Forbidden, problem
 from viewfinder.kit.security import new_token, same
 from viewfinder.settings import Settings
 
@@ -61,3 +62,18 @@ class SessionCookies:
             raise Forbidden(
                 f"The CSRF token is missing or wrong: send the {self.csrf} cookie's value in {CSRF_HEADER}."
             )
+
+    def presented_refresh_token(self, request: Request, in_body: str | None) -> tuple[str, bool]:
+        """The refresh token of the body, else of the cookie (which needs the CSRF header); and whether it
+        came from the cookie, in which case the new pair goes back as cookies too."""
+        if in_body is not None or self.refresh not in request.cookies:
+            return in_body or "", False
+        self.check_csrf(request)
+        return request.cookies[self.refresh], True
+
+    def ended(self, request: Request, error: AppError, settings: Settings) -> JSONResponse:
+        """The error answered rather than raised, with the cookies cleared: the request's unit of work still
+        commits (the end of a stolen session), and a browser whose session is over stops presenting it."""
+        answer = problem(error.status, error.type, error.title, error.detail, request=request)
+        self.clear(answer, settings)
+        return answer

@@ -13,7 +13,6 @@ from fastapi import APIRouter, Depends, Request, Response, status
 from fastapi.responses import JSONResponse
 
 from viewfinder.identity.deps import (
-    REFRESH_COOKIE,
     SESSION_COOKIES,
     CurrentPrincipal,
     Principal,
@@ -37,7 +36,7 @@ from viewfinder.identity.schemas.auth import (
     TokenPair,
 )
 from viewfinder.identity.service import accounts
-from viewfinder.kit.errors import Forbidden, problem
+from viewfinder.kit.errors import Forbidden
 from viewfinder.kit.pagination import Page, PageParams, page_params
 from viewfinder.kit.web import DbSession, ResourcesDep
 from viewfinder.settings import Settings
@@ -101,19 +100,11 @@ async def refresh(
     body: RefreshRequest | None = None,
 ) -> TokenPair | JSONResponse:
     """Exchange a refresh token (in the body, or the cookie with the CSRF header) for a new pair."""
-    token = body.refresh_token if body else None
-    from_cookie = token is None and REFRESH_COOKIE in request.cookies
-    if from_cookie:
-        SESSION_COOKIES.check_csrf(request)
-        token = request.cookies[REFRESH_COOKIE]
+    token, from_cookie = SESSION_COOKIES.presented_refresh_token(request, body.refresh_token if body else None)
     try:
-        tokens = await accounts.refresh(session, resources.settings, token or "")
+        tokens = await accounts.refresh(session, resources.settings, token)
     except (accounts.RefreshTokenReused, accounts.InvalidRefreshToken) as error:
-        # Answered rather than raised, so the request's session commits the revocation of a stolen family;
-        # the cookies go too, so a browser whose session is over stops presenting it.
-        answer = problem(error.status, error.type, error.title, error.detail, request=request)
-        SESSION_COOKIES.clear(answer, resources.settings)
-        return answer
+        return SESSION_COOKIES.ended(request, error, resources.settings)
     if from_cookie:
         _set_session_cookies(response, resources.settings, tokens)
     return _pair(tokens)

@@ -13,13 +13,11 @@ from typing import Annotated
 from fastapi import APIRouter, BackgroundTasks, Depends, File, Form, Query, Request, Response, UploadFile, status
 from fastapi.responses import JSONResponse
 
-from viewfinder.kit.errors import problem
 from viewfinder.kit.images import MAX_UPLOAD_BYTES
 from viewfinder.kit.pagination import Page, PageParams, page_params
 from viewfinder.kit.storage import Storage
 from viewfinder.kit.web import DbSession, ResourcesDep
 from viewfinder.network.social.deps import (
-    REFRESH_COOKIE,
     SESSION_COOKIES,
     CurrentViewer,
     OptionalViewer,
@@ -116,18 +114,11 @@ async def refresh(
     body: NetworkRefreshRequest | None = None,
 ) -> NetworkTokenPair | JSONResponse:
     """Exchange a refresh token (in the body, or the cookie with the CSRF header) for a new pair."""
-    token = body.refresh_token if body else None
-    from_cookie = token is None and REFRESH_COOKIE in request.cookies
-    if from_cookie:
-        SESSION_COOKIES.check_csrf(request)
-        token = request.cookies[REFRESH_COOKIE]
+    token, from_cookie = SESSION_COOKIES.presented_refresh_token(request, body.refresh_token if body else None)
     try:
-        tokens = await accounts.refresh(session, resources.settings, token or "")
+        tokens = await accounts.refresh(session, resources.settings, token)
     except (accounts.RefreshTokenReused, accounts.InvalidRefreshToken) as error:
-        # Answered rather than raised, so the request's unit of work commits the end of a stolen session.
-        answer = problem(error.status, error.type, error.title, error.detail, request=request)
-        SESSION_COOKIES.clear(answer, resources.settings)
-        return answer
+        return SESSION_COOKIES.ended(request, error, resources.settings)
     if from_cookie:
         _set_session_cookies(response, resources.settings, tokens)
     return _pair(tokens)
