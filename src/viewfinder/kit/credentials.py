@@ -45,10 +45,16 @@ def check_new_password(password: str, *, email: str = "", field: str = "password
     return password
 
 
+def canonical_email(email: str) -> str:
+    """The form emails are stored and compared in: validated, with the domain and the local part lowercased.
+
+    Raises EmailNotValidError, a ValueError, so it serves as a pydantic validator as it is."""
+    return validate_email(email.strip(), check_deliverability=False).normalized.lower()
+
+
 def normalize_email(email: str, *, field: str = "email") -> str:
-    """The form emails are stored and compared in: validated, with the domain and the local part lowercased."""
+    """`canonical_email`, refusing what is not an address with a 422 naming `field`."""
     try:
-        normalized = validate_email(email.strip(), check_deliverability=False).normalized
+        return canonical_email(email)
     except EmailNotValidError as error:
         raise InvalidEmail(str(error), errors=[{"field": field, "message": str(error), "code": "email"}]) from None
-    return normalized.lower()

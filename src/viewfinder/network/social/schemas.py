@@ -9,7 +9,6 @@ import re
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
-from email_validator import EmailNotValidError, validate_email
 from pydantic import (
     AfterValidator,
     AliasChoices,
@@ -22,7 +21,7 @@ from pydantic import (
     field_validator,
 )
 
-from viewfinder.kit.credentials import MAX_PASSWORD_LENGTH, password_problem
+from viewfinder.kit.credentials import MAX_PASSWORD_LENGTH, canonical_email, password_problem
 from viewfinder.network.social.models import AccountType, NotificationKind
 
 MAX_USERNAME_LENGTH = 30
@@ -55,14 +54,6 @@ def check_username(value: str) -> str:
     return value
 
 
-def _email(value: str) -> str:
-    try:
-        normalized = validate_email(value.strip(), check_deliverability=False).normalized
-    except EmailNotValidError as error:
-        raise ValueError(str(error)) from None
-    return normalized.lower()
-
-
 def _password(value: str) -> str:
     if problem := password_problem(value):
         raise ValueError(problem)
@@ -70,7 +61,7 @@ def _password(value: str) -> str:
 
 
 Username = Annotated[str, StringConstraints(max_length=64), AfterValidator(check_username)]
-Email = Annotated[str, StringConstraints(min_length=3, max_length=320), AfterValidator(_email)]
+Email = Annotated[str, StringConstraints(min_length=3, max_length=320), AfterValidator(canonical_email)]
 NewPassword = Annotated[str, StringConstraints(max_length=MAX_PASSWORD_LENGTH), AfterValidator(_password)]
 Password = Annotated[str, StringConstraints(min_length=1, max_length=MAX_PASSWORD_LENGTH)]
 Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=64)]
