@@ -167,6 +167,7 @@ async def test_a_reset_while_expiry_runs_neither_fails_it_nor_forgets_later_hits
     [key] = list(storage.events)  # type: ignore[attr-defined]
     lock = storage.locks[key]  # type: ignore[attr-defined]
     await lock.acquire()
+    storage._next_expiry = 0.0  # type: ignore[attr-defined]  # due again at once
     await storage._MemoryStorage__schedule_expiry()  # type: ignore[attr-defined]
     await asyncio.sleep(0.01)  # the expiry task has listed the key and waits for its lock
 
@@ -178,4 +179,42 @@ async def test_a_reset_while_expiry_runs_neither_fails_it_nor_forgets_later_hits
         await limiter.hit("2/minute", "signin", "ada@example.com")
     with pytest.raises(RateLimited):
         await limiter.hit("2/minute", "signin", "ada@example.com")
+    await limiter.aclose()
+
+
+@pytest.mark.anyio
+async def test_memory_expiry_runs_at_most_once_per_interval_and_drops_spent_hits(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import asyncio
+
+    from viewfinder.kit import ratelimit
+
+    limiter = create_rate_limiter(None)
+    storage = limiter._storage
+    passes = 0
+    expire = storage._expire  # type: ignore[attr-defined]
+
+    async def counted() -> None:
+        nonlocal passes
+        passes += 1
+        await expire()
+
+    monkeypatch.setattr(storage, "_expire", counted)
+    for person in range(50):
+        await limiter.hit("100/minute", "api", str(person))
+        await asyncio.sleep(0)
+    assert passes == 1  # limits alone would have swept every key after each hit
+
+    await limiter.hit("1/second", "burst", "ada")
+    assert len(storage.events) == 51  # type: ignore[attr-defined]
+    await asyncio.sleep(1.05)
+    monkeypatch.setattr(ratelimit, "MEMORY_EXPIRY_SECONDS", 0.0)
+    storage._next_expiry = 0.0  # type: ignore[attr-defined]
+    await limiter.hit("100/minute", "api", "grace")
+    await storage.timer  # type: ignore[attr-defined]
+    # The one-second window's hit is spent and gone; the minute windows' hits are kept.
+    assert "burst" not in " ".join(storage.events)  # type: ignore[attr-defined]
+    assert len(storage.events) == 51  # type: ignore[attr-defined]
+    await limiter.hit("1/second", "burst", "ada")  # allowed again
     await limiter.aclose()

@@ -5,6 +5,8 @@ Routes use the `rate_limit` dependency; anything else (a worker, a service) call
 
 from __future__ import annotations
 
+import asyncio
+import bisect
 import math
 import time
 from collections.abc import Awaitable, Callable
@@ -87,13 +89,47 @@ class RateLimiter:
             timer.cancel()
 
 
-class _MemoryStorage(MemoryStorage):
-    """limits' memory storage, with a clear that its expiry task survives.
+# How often the memory storage drops spent hits. The moving window reads the age of its own entries, so this
+# only frees memory and can be lazy.
+MEMORY_EXPIRY_SECONDS = 5.0
 
-    The task lists the keys, then awaits each key's lock before reading its events; a key cleared in between
-    (a sign-in that succeeded, say) failed it with KeyError, which ended expiry for good. Emptying the key's
-    events instead of removing them lets the task find the key and drop it itself.
+
+class _MemoryStorage(MemoryStorage):
+    """limits' memory storage, with an expiry that stays cheap under load and survives a clear.
+
+    limits starts an expiry pass after every hit that finds none running, and the pass hands each key to a
+    thread: under load that is a sweep of every key, a thread hop each, per request. Here a pass runs at most
+    every `MEMORY_EXPIRY_SECONDS`, in the event loop.
+
+    A clear empties the key's events instead of removing them: the pass lists the keys, then awaits each key's
+    lock, and a key removed in between (a sign-in that succeeded, say) would fail it with KeyError.
     """
+
+    _next_expiry = 0.0
+
+    async def _MemoryStorage__schedule_expiry(self) -> None:  # replaces limits' private scheduler
+        if time.monotonic() < self._next_expiry or (self.timer is not None and not self.timer.done()):
+            return
+        self._next_expiry = time.monotonic() + MEMORY_EXPIRY_SECONDS
+        self.timer = asyncio.create_task(self._expire())
+
+    async def _expire(self) -> None:
+        now = time.time()
+        for key in list(self.events):
+            async with self.locks[key]:
+                events = self.events.get(key, [])
+                # Newest first: keep the entries that have not expired yet.
+                kept = events[: bisect.bisect_left(events, -now, key=lambda event: -event.expiry)]
+                if kept:
+                    self.events[key] = kept
+                else:
+                    self.events.pop(key, None)
+                    self.locks.pop(key, None)
+        for key, expiry in list(self.expirations.items()):
+            if expiry <= now:
+                self.storage.pop(key, None)
+                self.expirations.pop(key, None)
+                self.locks.pop(key, None)
 
     async def clear(self, key: str) -> None:
         if key in self.events:
