@@ -353,3 +353,20 @@ async def test_route_answers_404_when_storage_is_s3(local: LocalStorage, s3_sett
         await s3.aclose()
 
     assert_problem(response, 404, "not-found", "/media/a.png")
+
+
+async def test_a_signed_link_is_reused_while_it_keeps_most_of_its_lifetime(
+    local: LocalStorage, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    await local.put("a.png", PNG, "image/png")
+    first = await local.signed_url("a.png", expires_in=1000)
+    assert await local.signed_url("a.png", expires_in=1000) == first
+    assert await local.signed_url("a.png", expires_in=2000) != first  # another lifetime, another link
+
+    start = utcnow()
+    monkeypatch.setattr(storage_module, "utcnow", lambda: start + timedelta(seconds=90))
+    assert await local.signed_url("a.png", expires_in=1000) == first  # 91 % of its lifetime left
+    monkeypatch.setattr(storage_module, "utcnow", lambda: start + timedelta(seconds=150))
+    renewed = await local.signed_url("a.png", expires_in=1000)
+    assert renewed != first
+    assert (await fetch(local, renewed)).status_code == 200

@@ -14,6 +14,7 @@ import os
 import re
 import secrets
 import stat
+import threading
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Protocol
@@ -23,6 +24,7 @@ import anyio.to_thread
 import boto3
 from botocore.config import Config
 from botocore.exceptions import ClientError
+from cachetools import LRUCache
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import FileResponse
 
@@ -152,6 +154,32 @@ def _local_root(storage_url: str) -> Path:
     return Path(unquote(parts.path))
 
 
+class _LinkMemo:
+    """Signed links handed out again while they keep at least 90 % of the lifetime asked for.
+
+    A page that lists many images then signs each one once in a while, not on every read (S3 presigning runs in
+    a thread), and the images keep one address for a while, so that browsers can cache them.
+    """
+
+    REUSE_FRACTION = 0.1  # of the lifetime: a link is reused until this much of it has passed
+
+    def __init__(self, max_entries: int = 100_000) -> None:
+        self._links: LRUCache[tuple[str, int], tuple[str, float]] = LRUCache(maxsize=max_entries)
+        self._lock = threading.Lock()  # a worker's async bridge may sign from another thread
+
+    def get(self, key: str, lifetime: int) -> str | None:
+        with self._lock:
+            found = self._links.get((key, lifetime))
+        if found is None:
+            return None
+        url, signed_at = found
+        return url if utcnow().timestamp() - signed_at <= lifetime * self.REUSE_FRACTION else None
+
+    def put(self, key: str, lifetime: int, url: str) -> None:
+        with self._lock:
+            self._links[(key, lifetime)] = (url, utcnow().timestamp())
+
+
 class LocalStorage:
     """Objects as files under `root`, each with a hidden sidecar holding its content type."""
 
@@ -159,6 +187,7 @@ class LocalStorage:
         self.root = root
         self.base_url = base_url.rstrip("/")
         self._signing_key = signing_key
+        self._links = _LinkMemo()
 
     def path_for(self, key: str) -> Path:
         return self.root / validate_key(key)
@@ -217,10 +246,14 @@ class LocalStorage:
             return mimetypes.guess_type(path.name)[0] or DEFAULT_CONTENT_TYPE
 
     async def signed_url(self, key: str, expires_in: int = 3600) -> str:
+        if url := self._links.get(key, expires_in):
+            return url
         validate_key(key)
         expires = int(utcnow().timestamp()) + _validate_lifetime(expires_in)
         query = urlencode({"expires": expires, "signature": media_signature(self._signing_key, key, expires)})
-        return f"{self.base_url}/media/{key}?{query}"
+        url = f"{self.base_url}/media/{key}?{query}"
+        self._links.put(key, expires_in, url)
+        return url
 
     def verify(self, key: str, expires: str | None, signature: str | None) -> int:
         """Return the link's remaining lifetime in seconds, or raise why it cannot be used."""
@@ -282,6 +315,7 @@ class S3Storage:
     ) -> None:
         self.bucket = bucket
         self.prefix = prefix.strip("/")
+        self._links = _LinkMemo()
         self.region = region
         # MinIO and most self-hosted servers do not resolve bucket subdomains, so a custom endpoint means paths.
         config = Config(
@@ -355,6 +389,8 @@ class S3Storage:
         return True
 
     async def signed_url(self, key: str, expires_in: int = 3600) -> str:
+        if url := self._links.get(key, expires_in):
+            return url
         call = partial(
             self._presign_client.generate_presigned_url,
             "get_object",
@@ -362,7 +398,9 @@ class S3Storage:
             ExpiresIn=_validate_lifetime(expires_in),
         )
         # Presigning is local work, but resolving credentials the first time may reach the instance metadata.
-        return await anyio.to_thread.run_sync(call)
+        url = await anyio.to_thread.run_sync(call)
+        self._links.put(key, expires_in, url)
+        return url
 
     async def check(self) -> None:
         await _probe(self)
