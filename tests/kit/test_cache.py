@@ -46,6 +46,25 @@ async def test_value_expires_after_its_ttl(cache: Cache) -> None:
 
 
 @pytest.mark.anyio
+async def test_many_values_are_read_and_written_in_one_call_each(cache: Cache) -> None:
+    await cache.set("b", {"kept": True}, ttl=30)
+    await cache.set_many({"a": [1, 2], "c": None, "short": "soon gone"}, ttl=30)
+    await cache.set_many({"short": "soon gone"}, ttl=0.2)
+    await cache.set_many({}, ttl=30)
+
+    assert await cache.get_many(["a", "missing", "b", "c", "short"]) == [
+        [1, 2],
+        None,
+        {"kept": True},
+        None,
+        "soon gone",
+    ]
+    assert await cache.get_many([]) == []
+    await anyio.sleep(0.3)
+    assert await cache.get_many(["short", "a"]) == [None, [1, 2]]
+
+
+@pytest.mark.anyio
 async def test_delete_removes_several_keys(cache: Cache) -> None:
     for key in ("a", "b", "c"):
         await cache.set(key, key.upper(), ttl=30)
@@ -179,6 +198,8 @@ async def test_unreachable_redis_degrades_to_misses() -> None:
             return "computed"
 
         assert await cache.get_or_set("k", 30, factory) == "computed"
+        await cache.set_many({"k": "v"}, ttl=30)
+        assert await cache.get_many(["k", "j"]) == [None, None]
         with pytest.raises(RedisError):
             await cache.delete("k")
     finally:

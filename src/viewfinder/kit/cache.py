@@ -9,7 +9,7 @@ from __future__ import annotations
 import asyncio
 import threading
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from typing import Any, Protocol
 
 import orjson
@@ -28,6 +28,10 @@ class Cache(Protocol):
     async def get(self, key: str) -> Any | None: ...
 
     async def set(self, key: str, value: Any, ttl: float) -> None: ...
+
+    async def get_many(self, keys: Sequence[str]) -> list[Any | None]: ...
+
+    async def set_many(self, values: Mapping[str, Any], ttl: float) -> None: ...
 
     async def delete(self, *keys: str) -> None: ...
 
@@ -71,12 +75,28 @@ class _BaseCache:
     async def _set_raw(self, key: str, raw: bytes, ttl: float) -> None:
         raise NotImplementedError
 
+    async def _get_many_raw(self, keys: Sequence[str]) -> list[bytes | None]:
+        raise NotImplementedError
+
+    async def _set_many_raw(self, values: Mapping[str, bytes], ttl: float) -> None:
+        raise NotImplementedError
+
     async def get(self, key: str) -> Any | None:
         raw = await self._get_raw(key)
         return None if raw is None else orjson.loads(raw)
 
     async def set(self, key: str, value: Any, ttl: float) -> None:
         await self._set_raw(key, _dumps(value), ttl)
+
+    async def get_many(self, keys: Sequence[str]) -> list[Any | None]:
+        """The values of `keys`, in their order, None for a miss: one round trip whatever their number."""
+        if not keys:
+            return []
+        return [None if raw is None else orjson.loads(raw) for raw in await self._get_many_raw(keys)]
+
+    async def set_many(self, values: Mapping[str, Any], ttl: float) -> None:
+        if values and ttl > 0:
+            await self._set_many_raw({key: _dumps(value) for key, value in values.items()}, ttl)
 
     async def get_or_set(self, key: str, ttl: float, factory: Callable[[], Awaitable[Any]]) -> Any:
         # The raw lookup tells a cached `None` from a miss, so a factory that returns None is not re-run.
@@ -117,6 +137,16 @@ class MemoryCache(_BaseCache):
             if ttl <= 0:
                 self._entries.pop(key, None)
             else:
+                self._entries[key] = (raw, ttl)
+
+    async def _get_many_raw(self, keys: Sequence[str]) -> list[bytes | None]:
+        with self._lock:
+            entries = [self._entries.get(key) for key in keys]
+        return [None if entry is None else entry[0] for entry in entries]
+
+    async def _set_many_raw(self, values: Mapping[str, bytes], ttl: float) -> None:
+        with self._lock:
+            for key, raw in values.items():
                 self._entries[key] = (raw, ttl)
 
     async def delete(self, *keys: str) -> None:
@@ -160,6 +190,23 @@ class RedisCache(_BaseCache):
                 await self._redis.set(self._prefix + key, raw, px=max(1, round(ttl * 1000)))
         except RedisError as error:
             log.warning("cache_unavailable", operation="set", error_type=type(error).__name__)
+
+    async def _get_many_raw(self, keys: Sequence[str]) -> list[bytes | None]:
+        try:
+            raws = await self._redis.mget([self._prefix + key for key in keys])
+        except RedisError as error:
+            log.warning("cache_unavailable", operation="get_many", error_type=type(error).__name__)
+            return [None] * len(keys)
+        return [raw.encode() if isinstance(raw, str) else raw for raw in raws]
+
+    async def _set_many_raw(self, values: Mapping[str, bytes], ttl: float) -> None:
+        try:
+            async with self._redis.pipeline(transaction=False) as pipeline:
+                for key, raw in values.items():
+                    pipeline.set(self._prefix + key, raw, px=max(1, round(ttl * 1000)))
+                await pipeline.execute()
+        except RedisError as error:
+            log.warning("cache_unavailable", operation="set_many", error_type=type(error).__name__)
 
     async def delete(self, *keys: str) -> None:
         if keys:

@@ -16,7 +16,7 @@ from typing import Annotated, Any, Generic, TypeVar
 import orjson
 from fastapi import Query
 from pydantic import BaseModel
-from sqlalchemy import Select, tuple_
+from sqlalchemy import Row, Select, tuple_
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import InstrumentedAttribute
 
@@ -88,6 +88,30 @@ def decode_cursor(cursor: str) -> list[Any]:
         ) from None
 
 
+def _page_statement(
+    statement: Select[*tuple[Any, ...]], keys: Sequence[InstrumentedAttribute[Any]], params: PageParams, descending: bool
+) -> Select[*tuple[Any, ...]]:
+    if params.cursor:
+        after = decode_cursor(params.cursor)
+        # A cursor is client input: values of the wrong type would fail in the database or page wrongly.
+        if len(after) != len(keys) or not all(
+            isinstance(value, key.type.python_type) for value, key in zip(after, keys, strict=False)
+        ):
+            raise _bad_cursor("The cursor does not belong to this list.")
+        key = tuple_(*keys)
+        statement = statement.where(key < tuple_(*after) if descending else key > tuple_(*after))
+    order = [k.desc() if descending else k.asc() for k in keys]
+    return statement.order_by(*order).limit(params.limit + 1)
+
+
+def _page(rows: list[Any], keys: Sequence[InstrumentedAttribute[Any]], limit: int) -> tuple[list[Any], str | None]:
+    if len(rows) <= limit:
+        return rows, None
+    rows = rows[:limit]
+    last = rows[-1]
+    return rows, encode_cursor([getattr(last, k.key) for k in keys])
+
+
 async def paginate(
     session: AsyncSession,
     statement: Select[Any],
@@ -100,19 +124,19 @@ async def paginate(
 
     `statement` selects one ORM entity; the keys are attributes of it.
     """
-    if params.cursor:
-        after = decode_cursor(params.cursor)
-        # A cursor is client input: values of the wrong type would fail in the database or page wrongly.
-        if len(after) != len(keys) or not all(
-            isinstance(value, key.type.python_type) for value, key in zip(after, keys, strict=False)
-        ):
-            raise _bad_cursor("The cursor does not belong to this list.")
-        key = tuple_(*keys)
-        statement = statement.where(key < tuple_(*after) if descending else key > tuple_(*after))
-    order = [k.desc() if descending else k.asc() for k in keys]
-    rows = list((await session.scalars(statement.order_by(*order).limit(params.limit + 1))).all())
-    if len(rows) <= params.limit:
-        return rows, None
-    rows = rows[: params.limit]
-    last = rows[-1]
-    return rows, encode_cursor([getattr(last, k.key) for k in keys])
+    rows = list((await session.scalars(_page_statement(statement, keys, params, descending))).all())
+    return _page(rows, keys, params.limit)
+
+
+async def paginate_rows(
+    session: AsyncSession,
+    statement: Select[*tuple[Any, ...]],
+    keys: Sequence[InstrumentedAttribute[Any]],
+    params: PageParams,
+    *,
+    descending: bool = True,
+) -> tuple[list[Row[*tuple[Any, ...]]], str | None]:
+    """`paginate` for a statement of plain columns, for hot lists that skip the ORM's objects: the keys must be
+    among its columns, under their own names."""
+    rows = list((await session.execute(_page_statement(statement, keys, params, descending))).all())
+    return _page(rows, keys, params.limit)
