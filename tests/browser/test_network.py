@@ -1,6 +1,6 @@
 """The Sandbox network in a real browser: two people sign up on it, find and follow each other (one of them
-private), post a photo with a hashtag and a mention, like it and comment on it; his feed shows her post and
-her notifications show what he did."""
+private), post a photo with a hashtag and a mention, like it, comment on it and reply; his feed and the
+hashtag's top posts show her post, her notifications show what he did, and they message each other."""
 
 from __future__ import annotations
 
@@ -105,10 +105,24 @@ def test_two_people_find_and_follow_each_other(server: Server, open_tab: Callabl
     expect(otto.get_by_role("main")).to_contain_text("Bellissima!")
     otto_tab.shot("liked-and-commented")
 
+    # Nina answers his comment with a reply, which sits under it.
+    nina.reload()
+    nina.get_by_role("button", name="Reply to otto").click()
+    expect(nina.get_by_text("Replying to otto")).to_be_visible()
+    nina.get_by_label("Add a comment").fill("Grazie, come along next time")
+    nina.get_by_role("button", name="Post", exact=True).click()
+    replies = nina.get_by_role("list", name="Replies")
+    expect(replies).to_contain_text("Grazie, come along next time")
+    nina_tab.shot("replied")
+
     # The hashtag's page lists it, and her profile's grid too.
     otto.get_by_role("link", name="#Torino").click()
     expect(otto).to_have_url(re.compile(r"/network/explore/tags/torino$"))
-    expect(otto.get_by_role("main").get_by_role("link").first).to_have_attribute("href", re.compile(r"/network/p/\d+"))
+    post_path = post_url.replace(server.base_url, "")
+    top = otto.get_by_role("region", name="Top posts")
+    expect(top.get_by_role("link", name=re.compile(r"^Post: 1 like"))).to_have_attribute("href", post_path)
+    recent = otto.get_by_role("region", name="Most recent")
+    expect(recent.get_by_role("link").first).to_have_attribute("href", post_path)
     nina.goto("/network/nina.k")
     expect(nina.get_by_role("main")).to_contain_text("1 post")
 
@@ -124,3 +138,31 @@ def test_two_people_find_and_follow_each_other(server: Server, open_tab: Callabl
     expect(notifications).to_contain_text("commented on your post.")
     expect(notifications).to_contain_text("asked to follow you.")
     nina_tab.shot("notifications")
+
+    # Otto writes to her from her profile; her bar counts the conversation, she reads it and answers, and he
+    # sees the answer arrive and that she has seen his message.
+    otto.goto("/network/nina.k")
+    otto.get_by_role("button", name="Message").click()
+    expect(otto).to_have_url(re.compile(r"/network/messages/\d+$"))
+    otto.get_by_label("Message…").fill("Coffee at Baratti tomorrow?")
+    otto.get_by_label("Message…").press("Enter")
+    conversation = otto.get_by_role("list", name="Messages with nina.k")
+    expect(conversation).to_contain_text("Coffee at Baratti tomorrow?")
+    expect(otto.get_by_label("Message…")).to_have_value("")
+
+    nina.goto("/network")
+    messages_link = nina.get_by_role("link", name="Messages, 1 unread conversation")
+    expect(messages_link).to_be_visible()
+    messages_link.click()
+    expect(nina.get_by_role("main")).to_contain_text("Coffee at Baratti tomorrow?")
+    nina_tab.shot("inbox")
+    nina.get_by_role("main").get_by_role("link", name=re.compile("otto")).first.click()
+    expect(nina.get_by_role("list", name="Messages with otto")).to_contain_text("Coffee at Baratti tomorrow?")
+    nina.get_by_label("Message…").fill("Yes! At nine")
+    nina.get_by_role("button", name="Send").click()
+    expect(nina.get_by_role("list", name="Messages with otto")).to_contain_text("Yes! At nine")
+    nina_tab.shot("conversation")
+
+    # His open conversation asks for new messages every few seconds.
+    expect(conversation).to_contain_text("Yes! At nine", timeout=15_000)
+    otto_tab.shot("conversation")

@@ -6,7 +6,7 @@ import httpx
 import pytest
 from fastapi import FastAPI
 
-from .helpers import API, make_person, person_row, problem
+from .helpers import API, NetPerson, make_person, person_row, problem
 
 pytestmark = pytest.mark.anyio
 
@@ -76,3 +76,44 @@ async def test_blocking_needs_sign_in_and_someone_else(client: httpx.AsyncClient
     assert (await client.post(f"{API}/people/nobody/block", headers=grace.headers)).status_code == 404
     itself = await client.post(f"{API}/people/grace/block", headers=grace.headers)
     assert itself.status_code == 422
+
+
+async def test_comments_of_blocked_relations_are_left_out_both_ways(client: httpx.AsyncClient, app: FastAPI) -> None:
+    from .test_posts import created, jpeg
+
+    ada = await make_person(app, "ada")
+    bob = await make_person(app, "bob")
+    carl = await make_person(app, "carl")
+    post_id = (await created(client, ada, jpeg(), caption="open to all"))["id"]
+
+    async def comment(who: NetPerson, text: str, reply_to: str | None = None) -> str:
+        body = {"text": text} | ({"reply_to": reply_to} if reply_to else {})
+        response = await client.post(f"{API}/posts/{post_id}/comments", headers=who.headers, json=body)
+        assert response.status_code == 201, response.text
+        return str(response.json()["id"])
+
+    by_bob = await comment(bob, "bob here")
+    by_carl = await comment(carl, "carl here")
+    await comment(bob, "bob replies to carl", by_carl)
+    await comment(ada, "ada replies to carl", by_carl)
+    assert (await client.post(f"{API}/people/ada/follow", headers=carl.headers)).status_code == 200
+    assert (await client.post(f"{API}/people/bob/block", headers=carl.headers)).status_code == 200
+
+    async def seen_by(who: NetPerson) -> list[str]:
+        response = await client.get(f"{API}/posts/{post_id}/comments", headers=who.headers)
+        assert response.status_code == 200, response.text
+        return [
+            text
+            for item in response.json()["items"]
+            for text in [item["text"], *(reply["text"] for reply in item["replies"])]
+        ]
+
+    assert await seen_by(carl) == ["carl here", "ada replies to carl"]
+    assert await seen_by(bob) == ["bob here"]  # carl blocked him: carl's comment and its replies are gone
+    assert await seen_by(ada) == ["bob here", "carl here", "bob replies to carl", "ada replies to carl"]
+    replies = await client.get(f"{API}/comments/{by_carl}/replies", headers=carl.headers)
+    assert [item["text"] for item in replies.json()["items"]] == ["ada replies to carl"]
+    feed = await client.get(f"{API}/feed", headers=carl.headers)
+    [item] = feed.json()["items"]
+    assert [first["text"] for first in item["first_comments"]] == ["carl here"]
+    assert by_bob not in [first["id"] for first in item["first_comments"]]

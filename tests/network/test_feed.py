@@ -244,3 +244,36 @@ async def test_a_page_costs_the_same_queries_whatever_it_holds(client: httpx.Asy
     assert all(item["liked_by_viewer"] and item["like_count"] == 3 for item in big_page["items"])
     assert len(small) == len(big), (small, big)
     assert len(big) <= 12, big
+
+
+async def test_what_never_changes_is_cached_and_an_edit_shows_at_once(client: httpx.AsyncClient, app: FastAPI) -> None:
+    viewer = await make_person(app, "reader")
+    author = await make_person(app, "writer")
+    await _follow(client, viewer, "writer")
+    post_id = await _post(client, author, "first words #coffee with @reader", jpeg(), jpeg())
+    await _feed(client, viewer)  # a session's first request may record its activity
+
+    cache = app.state.resources.cache
+    await cache.delete(f"network:post-media:{post_id}", f"network:caption-entities:{post_id}:never")
+    with _counted(app) as cold:
+        first = await _feed(client, viewer)
+    with _counted(app) as warm:
+        again = await _feed(client, viewer)
+    assert again == first
+    # The media and the caption's mentions come from the cache the second time.
+    assert len(warm) == len(cold) - 2, (cold, warm)
+    assert not any("network_post_media" in statement for statement in warm)
+    [item] = again["items"]
+    assert [entity["value"] for entity in item["caption_entities"]] == ["coffee", "reader"]
+    assert len(item["media"]) == 2
+
+    response = await client.patch(
+        f"{API}/posts/{post_id}", headers=author.headers, json={"caption": "new words #tea, no mention"}
+    )
+    assert response.status_code == 200, response.text
+    [edited] = (await _feed(client, viewer))["items"]
+    assert edited["caption"] == "new words #tea, no mention"
+    assert [entity["value"] for entity in edited["caption_entities"]] == ["tea"]
+
+    assert (await client.delete(f"{API}/posts/{post_id}", headers=author.headers)).status_code == 204
+    assert (await _feed(client, viewer))["items"] == []

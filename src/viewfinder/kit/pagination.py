@@ -89,7 +89,10 @@ def decode_cursor(cursor: str) -> list[Any]:
 
 
 def _page_statement(
-    statement: Select[*tuple[Any, ...]], keys: Sequence[InstrumentedAttribute[Any]], params: PageParams, descending: bool
+    statement: Select[*tuple[Any, ...]],
+    keys: Sequence[InstrumentedAttribute[Any]],
+    params: PageParams,
+    descending: bool,
 ) -> Select[*tuple[Any, ...]]:
     if params.cursor:
         after = decode_cursor(params.cursor)

@@ -830,6 +830,48 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/network/api/v1/explore/hashtags": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Trending Hashtags
+         * @description The hashtags on the most posts of public accounts of the last week. One ranked page, refreshed every
+         *     five minutes: `next_cursor` is always null.
+         */
+        get: operations["trending_hashtags_network_api_v1_explore_hashtags_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/network/api/v1/explore/posts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Explore Posts
+         * @description The most liked and commented posts of public accounts of the last week (not your own, none of blocked
+         *     relations). One ranked page, refreshed every minute: `next_cursor` is always null.
+         */
+        get: operations["explore_posts_network_api_v1_explore_posts_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/network/api/v1/feed": {
         parameters: {
             query?: never;
@@ -883,6 +925,27 @@ export interface paths {
          * @description Recent posts with the hashtag, newest first: from public accounts and the accounts the viewer follows.
          */
         get: operations["list_hashtag_posts_network_api_v1_hashtags__name__posts_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/network/api/v1/hashtags/{name}/top": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Hashtag Top
+         * @description The hashtag's top posts: the most liked and commented of the last 30 days, from public accounts and the
+         *     accounts the viewer follows. One ranked page: `next_cursor` is always null.
+         */
+        get: operations["list_hashtag_top_network_api_v1_hashtags__name__top_get"];
         put?: never;
         post?: never;
         delete?: never;
@@ -960,6 +1023,113 @@ export interface paths {
         put?: never;
         /** Decline Follow Request */
         post: operations["decline_follow_request_network_api_v1_me_follow_requests__request_id__decline_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/network/api/v1/messages/threads": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Message Threads
+         * @description Your conversations that have a message, most recent activity first.
+         */
+        get: operations["list_message_threads_network_api_v1_messages_threads_get"];
+        put?: never;
+        /**
+         * Open Message Thread
+         * @description Your conversation with this person, begun if there is none yet (asking twice gives the same one).
+         *     Refused when either of you blocked the other (403, `blocked`).
+         */
+        post: operations["open_message_thread_network_api_v1_messages_threads_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/network/api/v1/messages/threads/{thread_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get Message Thread */
+        get: operations["get_message_thread_network_api_v1_messages_threads__thread_id__get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/network/api/v1/messages/threads/{thread_id}/messages": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Thread Messages
+         * @description The conversation's messages, newest first: show them reversed, and load older pages while scrolling up.
+         */
+        get: operations["list_thread_messages_network_api_v1_messages_threads__thread_id__messages_get"];
+        put?: never;
+        /**
+         * Send Message
+         * @description Send a message (1 to 1,000 characters); it marks the conversation read for you. Refused when either of
+         *     you blocked the other (403, `blocked`).
+         */
+        post: operations["send_message_network_api_v1_messages_threads__thread_id__messages_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/network/api/v1/messages/threads/{thread_id}/read": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Mark Message Thread Read
+         * @description Mark the conversation read up to its newest message.
+         */
+        post: operations["mark_message_thread_read_network_api_v1_messages_threads__thread_id__read_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/network/api/v1/messages/unread-count": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Messages Unread Count
+         * @description How many of your conversations have messages you have not read.
+         */
+        get: operations["messages_unread_count_network_api_v1_messages_unread_count_get"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -1168,6 +1338,47 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/network/api/v1/people/{username}/stories": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Person Stories
+         * @description A person's stories of the last 24 hours, oldest first; a private account shows them to its followers.
+         */
+        get: operations["list_person_stories_network_api_v1_people__username__stories_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/network/api/v1/people/{username}/tagged": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Tagged Posts
+         * @description The posts the person is tagged in, newest first (their profile's "Tagged" grid); a private account shows
+         *     it to its followers only.
+         */
+        get: operations["list_tagged_posts_network_api_v1_people__username__tagged_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/network/api/v1/posts": {
         parameters: {
             query?: never;
@@ -1179,7 +1390,8 @@ export interface paths {
         put?: never;
         /**
          * Create Post
-         * @description Post one image, or a carousel of up to ten; nothing is kept unless every file is a usable image.
+         * @description Post one image, a carousel of up to ten, a reel or a story (no caption or location); nothing is kept
+         *     unless every file is usable.
          */
         post: operations["create_post_network_api_v1_posts_post"];
         delete?: never;
@@ -1279,6 +1491,47 @@ export interface paths {
         get: operations["list_post_likes_network_api_v1_posts__post_id__likes_get"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/network/api/v1/stories": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Story Tray
+         * @description Who has stories for you: yourself first (when you have any), then the people you follow, those with a
+         *     story you have not seen first, then by their newest story. The same few queries however long it is.
+         */
+        get: operations["story_tray_network_api_v1_stories_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/network/api/v1/stories/{story_id}/seen": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Mark Story Seen
+         * @description Mark a story seen (for the tray); again changes nothing.
+         */
+        post: operations["mark_story_seen_network_api_v1_stories__story_id__seen_post"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1464,14 +1717,29 @@ export interface components {
             caption?: string | null;
             /**
              * Files
-             * @description 1 to 10 images (JPEG, PNG or WebP): 2 or more make a carousel
+             * @description 1 to 10 images (JPEG, PNG or WebP): 2 or more make a carousel. A reel: one MP4 video (H.264 or HEVC, 3 to 90 seconds, at most 100 MB). A story: one image, or one MP4 of 1 to 60 seconds
              */
             files: string[];
+            /**
+             * @description feed (images), reel (a video) or story (24 hours)
+             * @default feed
+             */
+            kind: components["schemas"]["PostKind"];
             /**
              * Location
              * @description Where it was taken, at most 100 characters
              */
             location?: string | null;
+            /**
+             * Poster
+             * @description A video's poster image (reels and video stories); a frame of the video when left out
+             */
+            poster?: string | null;
+            /**
+             * User Tags
+             * @description People to tag, at most 20, as a JSON array: [{"username": "ada", "x": 0.5, "y": 0.4, "media": 0}]; x and y (0 to 1, from the top left) say where on the image, and are left out on a video
+             */
+            user_tags?: string | null;
         };
         /**
          * CaptionEntity
@@ -1618,12 +1886,18 @@ export interface components {
             /** Edited At */
             edited_at: string | null;
             /**
+             * Expires At
+             * @description When a story stops showing; null for other kinds
+             */
+            expires_at: string | null;
+            /**
              * First Comments
              * @description The first two top-level comments others see, oldest first
              */
             first_comments: components["schemas"]["FeedComment"][];
             /** Id */
             id: string;
+            kind: components["schemas"]["PostKind"];
             /** Like Count */
             like_count: number;
             /**
@@ -1636,6 +1910,11 @@ export interface components {
             location: string | null;
             /** Media */
             media: components["schemas"]["PostMedia"][];
+            /**
+             * User Tags
+             * @description The people tagged on it
+             */
+            user_tags: components["schemas"]["UserTag"][];
         };
         /** FollowRequest */
         FollowRequest: {
@@ -1674,8 +1953,15 @@ export interface components {
              * Format: date-time
              */
             created_at: string;
+            /**
+             * Expires At
+             * @description When a story stops showing; null for other kinds
+             */
+            expires_at: string | null;
             /** Id */
             id: string;
+            /** @description A reel's thumbnail is its video's poster */
+            kind: components["schemas"]["PostKind"];
             /** Like Count */
             like_count: number;
             /** Media Count */
@@ -1830,6 +2116,11 @@ export interface components {
             /** Website */
             website: string | null;
         };
+        /**
+         * MediaType
+         * @enum {string}
+         */
+        MediaType: "image" | "video";
         /** Member */
         Member: {
             /** Email */
@@ -1851,6 +2142,50 @@ export interface components {
         /** MemberUpdate */
         MemberUpdate: {
             role: components["schemas"]["Role"];
+        };
+        /** Message */
+        Message: {
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Id */
+            id: string;
+            sender: components["schemas"]["PersonSummary"];
+            /** Text */
+            text: string;
+            /** Thread Id */
+            thread_id: string;
+        };
+        /** MessageCreate */
+        MessageCreate: {
+            /** Text */
+            text: string;
+        };
+        /** MessageThread */
+        MessageThread: {
+            /** Id */
+            id: string;
+            last_message: components["schemas"]["Message"] | null;
+            /** @description The other person in the conversation */
+            other: components["schemas"]["PersonSummary"];
+            /**
+             * Seen By Other
+             * @description The last message is the viewer's and the other person has read it
+             */
+            seen_by_other: boolean;
+            /**
+             * Unread Count
+             * @description Messages from the other person after the viewer's read mark
+             */
+            unread_count: number;
+            /**
+             * Updated At
+             * Format: date-time
+             * @description When the last message was sent (when the thread began, if none)
+             */
+            updated_at: string;
         };
         /** NetworkCredentials */
         NetworkCredentials: {
@@ -1957,7 +2292,7 @@ export interface components {
          * NotificationKind
          * @enum {string}
          */
-        NotificationKind: "like" | "comment_like" | "comment" | "reply" | "follow" | "follow_request" | "mention";
+        NotificationKind: "like" | "comment_like" | "comment" | "reply" | "follow" | "follow_request" | "mention" | "tag";
         /** NotificationPreferences */
         NotificationPreferences: {
             /**
@@ -2041,6 +2376,20 @@ export interface components {
             /** Next Cursor */
             next_cursor?: string | null;
         };
+        /** Page[MessageThread] */
+        Page_MessageThread_: {
+            /** Items */
+            items: components["schemas"]["MessageThread"][];
+            /** Next Cursor */
+            next_cursor?: string | null;
+        };
+        /** Page[Message] */
+        Page_Message_: {
+            /** Items */
+            items: components["schemas"]["Message"][];
+            /** Next Cursor */
+            next_cursor?: string | null;
+        };
         /** Page[Notification] */
         Page_Notification_: {
             /** Items */
@@ -2059,6 +2408,13 @@ export interface components {
         Page_SessionInfo_: {
             /** Items */
             items: components["schemas"]["SessionInfo"][];
+            /** Next Cursor */
+            next_cursor?: string | null;
+        };
+        /** Page[TrendingHashtag] */
+        Page_TrendingHashtag_: {
+            /** Items */
+            items: components["schemas"]["TrendingHashtag"][];
             /** Next Cursor */
             next_cursor?: string | null;
         };
@@ -2126,8 +2482,14 @@ export interface components {
             created_at: string;
             /** Edited At */
             edited_at: string | null;
+            /**
+             * Expires At
+             * @description When a story stops showing; null for other kinds
+             */
+            expires_at: string | null;
             /** Id */
             id: string;
+            kind: components["schemas"]["PostKind"];
             /** Like Count */
             like_count: number;
             /**
@@ -2140,15 +2502,31 @@ export interface components {
             location: string | null;
             /** Media */
             media: components["schemas"]["PostMedia"][];
+            /**
+             * User Tags
+             * @description The people tagged on it
+             */
+            user_tags: components["schemas"]["UserTag"][];
         };
+        /**
+         * PostKind
+         * @enum {string}
+         */
+        PostKind: "feed" | "reel" | "story";
         /** PostMedia */
         PostMedia: {
             /** Alt Text */
             alt_text: string;
+            /**
+             * Duration Ms
+             * @description The video's length in milliseconds (videos only)
+             */
+            duration_ms: number | null;
             /** Height */
             height: number;
             /** Id */
             id: string;
+            media_type: components["schemas"]["MediaType"];
             /**
              * Position
              * @description 0 for the first image of a carousel
@@ -2161,9 +2539,14 @@ export interface components {
             thumbnail_url: string;
             /**
              * Url
-             * @description A signed link to the JPEG (at most 1080 px wide); it expires
+             * @description A signed link to the JPEG (at most 1080 px wide), a video's poster; it expires
              */
             url: string;
+            /**
+             * Video Url
+             * @description A signed link to the MP4 (videos only); it expires
+             */
+            video_url: string | null;
             /** Width */
             width: number;
         };
@@ -2293,6 +2676,67 @@ export interface components {
             /** Password */
             password: string;
         };
+        /**
+         * Stories
+         * @description A person's unexpired stories, oldest first.
+         */
+        Stories: {
+            /** Items */
+            items: components["schemas"]["Story"][];
+        };
+        /** Story */
+        Story: {
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /**
+             * Expires At
+             * Format: date-time
+             */
+            expires_at: string;
+            /** Id */
+            id: string;
+            media: components["schemas"]["PostMedia"];
+            person: components["schemas"]["PersonSummary"];
+            /**
+             * Seen
+             * @description The viewer has seen it (always true for the author)
+             */
+            seen: boolean;
+        };
+        /** StoryTray */
+        StoryTray: {
+            /** Items */
+            items: components["schemas"]["StoryTrayItem"][];
+        };
+        /**
+         * StoryTrayItem
+         * @description Someone with stories to watch: the viewer first (when they have any), then unseen before seen.
+         */
+        StoryTrayItem: {
+            /**
+             * Latest At
+             * Format: date-time
+             * @description When their newest unexpired story was posted
+             */
+            latest_at: string;
+            person: components["schemas"]["PersonSummary"];
+            /**
+             * Seen
+             * @description The viewer has seen all of their unexpired stories
+             */
+            seen: boolean;
+        };
+        /** ThreadCreate */
+        ThreadCreate: {
+            /**
+             * Username
+             * @description Whom to message
+             */
+            username: string;
+        };
         /** TokenPair */
         TokenPair: {
             /** Access Token */
@@ -2311,10 +2755,42 @@ export interface components {
              */
             token_type: "bearer";
         };
+        /** TrendingHashtag */
+        TrendingHashtag: {
+            /** Name */
+            name: string;
+            /**
+             * Recent Post Count
+             * @description Posts of public accounts with the hashtag in the last week
+             */
+            recent_post_count: number;
+        };
         /** UnreadCount */
         UnreadCount: {
             /** Unread Count */
             unread_count: number;
+        };
+        /**
+         * UserTag
+         * @description A person tagged on the post: at a point of one of its images, or on a video (no point).
+         */
+        UserTag: {
+            /**
+             * Media Position
+             * @description The position of the image or video in the post (0 for the first)
+             */
+            media_position: number;
+            person: components["schemas"]["PersonSummary"];
+            /**
+             * X
+             * @description From the left edge, 0 to 1; null on a video
+             */
+            x: number | null;
+            /**
+             * Y
+             * @description From the top edge, 0 to 1; null on a video
+             */
+            y: number | null;
         };
         /** ValidationError */
         ValidationError: {
@@ -4002,6 +4478,70 @@ export interface operations {
             };
         };
     };
+    trending_hashtags_network_api_v1_explore_hashtags_get: {
+        parameters: {
+            query?: {
+                /** @description How many hashtags, 1–50 */
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_TrendingHashtag_"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    explore_posts_network_api_v1_explore_posts_get: {
+        parameters: {
+            query?: {
+                /** @description How many posts, 1–50 */
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_GridItem_"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
     home_feed_network_api_v1_feed_get: {
         parameters: {
             query?: {
@@ -4074,6 +4614,40 @@ export interface operations {
                 limit?: number;
                 /** @description The `next_cursor` of the previous page */
                 cursor?: string | null;
+            };
+            header?: never;
+            path: {
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_GridItem_"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    list_hashtag_top_network_api_v1_hashtags__name__top_get: {
+        parameters: {
+            query?: {
+                /** @description How many posts, 1–50 */
+                limit?: number;
             };
             header?: never;
             path: {
@@ -4224,6 +4798,226 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    list_message_threads_network_api_v1_messages_threads_get: {
+        parameters: {
+            query?: {
+                /** @description Items per page, 1–100 */
+                limit?: number;
+                /** @description The `next_cursor` of the previous page */
+                cursor?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_MessageThread_"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    open_message_thread_network_api_v1_messages_threads_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ThreadCreate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MessageThread"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    get_message_thread_network_api_v1_messages_threads__thread_id__get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                thread_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MessageThread"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    list_thread_messages_network_api_v1_messages_threads__thread_id__messages_get: {
+        parameters: {
+            query?: {
+                /** @description Items per page, 1–100 */
+                limit?: number;
+                /** @description The `next_cursor` of the previous page */
+                cursor?: string | null;
+            };
+            header?: never;
+            path: {
+                thread_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_Message_"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    send_message_network_api_v1_messages_threads__thread_id__messages_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                thread_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MessageCreate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Message"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    mark_message_thread_read_network_api_v1_messages_threads__thread_id__read_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                thread_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MessageThread"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    messages_unread_count_network_api_v1_messages_unread_count_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UnreadCount"];
                 };
             };
         };
@@ -4610,6 +5404,73 @@ export interface operations {
             };
         };
     };
+    list_person_stories_network_api_v1_people__username__stories_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                username: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Stories"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    list_tagged_posts_network_api_v1_people__username__tagged_get: {
+        parameters: {
+            query?: {
+                /** @description Items per page, 1–100 */
+                limit?: number;
+                /** @description The `next_cursor` of the previous page */
+                cursor?: string | null;
+            };
+            header?: never;
+            path: {
+                username: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_GridItem_"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
     create_post_network_api_v1_posts_post: {
         parameters: {
             query?: never;
@@ -4895,6 +5756,55 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["Page_PersonSummary_"];
                 };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    story_tray_network_api_v1_stories_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StoryTray"];
+                };
+            };
+        };
+    };
+    mark_story_seen_network_api_v1_stories__story_id__seen_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                story_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description Validation Error */
             422: {

@@ -1,18 +1,21 @@
-/** `/network/explore/tags/:name`: a hashtag, how many posts have it, and a grid of the recent ones. */
+/** `/network/explore/tags/:name`: a hashtag, how many posts have it, its top posts and its recent ones. */
 import { Hash } from "lucide-react";
 import { useTranslation } from "react-i18next";
 import { useParams } from "react-router";
 import { ApiError } from "@/api/problem";
 import { ErrorState, Skeleton } from "@/components/ui/States";
 import { GridSkeleton, PostGrid } from "./posts/PostGrid";
-import { useHashtag, useHashtagGrid } from "./posts/queries";
+import { useHashtag, useHashtagGrid, useHashtagTop } from "./posts/queries";
 
 export default function HashtagPage() {
   const { name = "" } = useParams();
   const { t } = useTranslation("network");
   const hashtag = useHashtag(name);
+  const top = useHashtagTop(name);
   const grid = useHashtagGrid(name);
   const missing = hashtag.error instanceof ApiError && hashtag.error.status === 404;
+  // Top posts are the last 30 days': an older hashtag has recent posts only.
+  const noTop = top.isSuccess && top.data.pages.every((page) => page.items.length === 0);
 
   return (
     <div className="space-y-6">
@@ -38,7 +41,22 @@ export default function HashtagPage() {
       ) : hashtag.isPending ? (
         <GridSkeleton />
       ) : (
-        <PostGrid query={grid} empty={<EmptyTag />} />
+        <>
+          {!noTop && (
+            <section aria-labelledby="hashtag-top" className="space-y-2">
+              <h2 id="hashtag-top" className="text-sm font-semibold text-zinc-500 dark:text-zinc-400">
+                {t("hashtag.top")}
+              </h2>
+              <PostGrid query={top} empty={null} />
+            </section>
+          )}
+          <section aria-labelledby="hashtag-recent" className="space-y-2">
+            <h2 id="hashtag-recent" className="text-sm font-semibold text-zinc-500 dark:text-zinc-400">
+              {t("hashtag.recent")}
+            </h2>
+            <PostGrid query={grid} empty={<EmptyTag />} />
+          </section>
+        </>
       )}
     </div>
   );

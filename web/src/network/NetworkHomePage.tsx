@@ -1,7 +1,7 @@
 /**
  * `/network`: the signed-in person's feed, the posts of the people they follow, loaded as they scroll (and with
- * a "Load more" button for keyboards and browsers without IntersectionObserver). With nobody followed yet, a
- * prompt to find people. Signed out, the sign-in page.
+ * a "Load more" button for keyboards and browsers without IntersectionObserver), under the stories tray. With
+ * nobody followed yet, a prompt to find people. Signed out, the sign-in page.
  */
 import { Search, UserPlus } from "lucide-react";
 import { useEffect, useRef } from "react";
@@ -15,6 +15,7 @@ import type { NetworkMe } from "./api";
 import { RequireNetworkSession } from "./components/RequireNetworkSession";
 import { FeedCard, FeedSkeleton } from "./feed/FeedCard";
 import { useFeed } from "./feed/queries";
+import { StoryTray } from "./stories/StoryTray";
 
 export default function NetworkHomePage() {
   const { t } = useTranslation("network");
@@ -23,6 +24,7 @@ export default function NetworkHomePage() {
       {(me) => (
         <div className="space-y-6">
           <h1 className="sr-only">{t("feed.title")}</h1>
+          <StoryTray me={me} />
           <Feed me={me} />
           {/* On phones the top bar has no room for these. */}
           <div className="flex justify-center gap-1 sm:hidden">

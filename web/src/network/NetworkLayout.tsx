@@ -1,7 +1,7 @@
 /**
  * The frame of the Sandbox network's pages: a compact top bar (the name, a people search) and, on phones, a
  * bottom tab bar (Home, Search, New post, Profile); on wider screens the tabs sit in the top bar. One column, 600 px.
- * The notifications bell, with its unread count, stays in the top bar on every width.
+ * The messages link and the notifications bell, each with its unread count, stay in the top bar on every width.
  */
 import { useQueryClient } from "@tanstack/react-query";
 import { Home, PlusSquare, Search, UserRound } from "lucide-react";
@@ -12,6 +12,7 @@ import { LanguageSwitch, ThemeSwitch } from "@/components/PreferenceSwitches";
 import { cn } from "@/lib/cn";
 import { networkKeys, onNetworkSignedOut, useNetworkMe } from "./api";
 import { TopBarSearch } from "./components/TopBarSearch";
+import { MessagesLink } from "./messages/MessagesLink";
 import { NotificationBell } from "./notifications/NotificationBell";
 
 interface Tab {
@@ -66,6 +67,7 @@ export default function NetworkLayout() {
             {t("name")}
           </Link>
           {onSearchPage ? <div className="flex-1" /> : <TopBarSearch />}
+          <MessagesLink signedIn={Boolean(me.data)} />
           <NotificationBell signedIn={Boolean(me.data)} />
           <nav aria-label={t("nav.label")} className="hidden items-center gap-1 sm:flex">
             {tabs.map((tab) => (

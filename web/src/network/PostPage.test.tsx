@@ -80,6 +80,9 @@ describe("PostPage", () => {
       width: 1080,
       height: 1080,
       alt_text: `Image ${position}`,
+      media_type: "image" as const,
+      video_url: null,
+      duration_ms: null,
     }));
     show(post({ media }));
     expect(await screen.findByRole("img", { name: "Image 0" })).toBeInTheDocument();

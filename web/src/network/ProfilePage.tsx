@@ -1,7 +1,7 @@
 /**
  * `/network/:username`: a person's profile as Instagram shows it: picture, counts, name, bio, website, and the
- * one action (Follow / Requested / Following, or Edit profile for oneself). A private account shows its lists and
- * its grid of posts to its followers only.
+ * one action (Follow / Requested / Following, with Message beside it when signed in, or Edit profile for oneself).
+ * A private account shows its lists and its grid of posts to its followers only.
  */
 import { Camera, Link as LinkIcon } from "lucide-react";
 import type { ReactNode } from "react";
@@ -10,7 +10,6 @@ import { Link, useParams } from "react-router";
 import { toast } from "sonner";
 import { showError } from "@/api/errors";
 import { ApiError } from "@/api/problem";
-import { Avatar } from "@/components/Avatar";
 import { Button } from "@/components/ui/Button";
 import { ErrorState, Skeleton } from "@/components/ui/States";
 import { followStateOf, useNetworkMe, type Profile } from "./api";
@@ -18,9 +17,11 @@ import { AccountTypeBadge } from "./components/AccountTypeBadge";
 import { FollowButton } from "./components/FollowButton";
 import { OwnProfileMenu, PersonMenu } from "./components/ProfileMenu";
 import { PersonNotFound, PrivateAccountNotice } from "./components/States";
+import { MessageButton } from "./messages/MessageButton";
 import { PostGrid } from "./posts/PostGrid";
 import { usePersonGrid } from "./posts/queries";
 import { useBlock, useProfile } from "./queries";
+import { ProfileStoryAvatar } from "./stories/ProfileStoryAvatar";
 
 /** Whether the viewer may see the person's lists (and, later, posts). */
 export function canSeeContent(profile: Profile, isSelf: boolean): boolean {
@@ -56,7 +57,7 @@ function ProfileView({ profile, isSelf, signedIn }: { profile: Profile; isSelf: 
           {!isSelf && signedIn && <PersonMenu profile={profile} />}
         </div>
         <div className="flex items-center gap-4 sm:gap-8">
-          <Avatar name={profile.name} url={profile.avatar_url} size="lg" />
+          <ProfileStoryAvatar profile={profile} enabled={signedIn && visible && !profile.blocked_by_viewer} />
           <ul className="flex flex-1 justify-around text-center text-sm" aria-label={t("profile.counts")}>
             <Count value={profile.posts_count} label={t("profile.posts", { count: profile.posts_count })} />
             <Count
@@ -89,7 +90,7 @@ function ProfileView({ profile, isSelf, signedIn }: { profile: Profile; isSelf: 
             </a>
           )}
         </div>
-        <ProfileActions profile={profile} isSelf={isSelf} />
+        <ProfileActions profile={profile} isSelf={isSelf} signedIn={signedIn} />
       </header>
       <div className="mt-6">
         {visible && !profile.blocked_by_viewer ? (
@@ -102,7 +103,7 @@ function ProfileView({ profile, isSelf, signedIn }: { profile: Profile; isSelf: 
   );
 }
 
-function ProfileActions({ profile, isSelf }: { profile: Profile; isSelf: boolean }) {
+function ProfileActions({ profile, isSelf, signedIn }: { profile: Profile; isSelf: boolean; signedIn: boolean }) {
   const { t } = useTranslation("network");
   const block = useBlock(profile.username);
   if (isSelf) {
@@ -138,7 +139,17 @@ function ProfileActions({ profile, isSelf }: { profile: Profile; isSelf: boolean
       </div>
     );
   }
-  return <FollowButton username={profile.username} state={followStateOf(profile)} className="w-full justify-center" />;
+  if (!signedIn) {
+    return (
+      <FollowButton username={profile.username} state={followStateOf(profile)} className="w-full justify-center" />
+    );
+  }
+  return (
+    <div className="flex gap-2">
+      <FollowButton username={profile.username} state={followStateOf(profile)} className="flex-1 justify-center" />
+      <MessageButton username={profile.username} className="flex-1 justify-center" />
+    </div>
+  );
 }
 
 function Count({ value, label, to }: { value: number; label: string; to?: string | undefined }) {

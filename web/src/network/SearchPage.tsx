@@ -1,10 +1,11 @@
-/** `/network/search?q=`: people by the beginning of their username, as one types. */
+/** `/network/search?q=`: people by the beginning of their username, as one types; explore before one does. */
 import { Search } from "lucide-react";
 import { useId, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { useSearchParams } from "react-router";
 import { EmptyState, ErrorState, ListSkeleton } from "@/components/ui/States";
 import { PeopleList, PersonRow } from "./components/PersonRow";
+import { ExploreSection } from "./explore/ExploreSection";
 import { searchPrefix, usePeopleSearch } from "./queries";
 
 export default function SearchPage() {
@@ -47,7 +48,9 @@ export default function SearchPage() {
         </p>
       </form>
       <div className="mt-4" aria-live="polite">
-        {!prefix ? null : search.isPending || search.typing ? (
+        {!prefix ? (
+          <ExploreSection />
+        ) : search.isPending || search.typing ? (
           <ListSkeleton rows={3} />
         ) : search.isError ? (
           <ErrorState error={search.error} onRetry={() => void search.refetch()} />

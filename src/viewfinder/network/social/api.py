@@ -16,6 +16,7 @@ from fastapi.responses import JSONResponse
 from viewfinder.kit.images import MAX_UPLOAD_BYTES
 from viewfinder.kit.pagination import Page, PageParams, page_params
 from viewfinder.kit.storage import Storage
+from viewfinder.kit.video import MAX_UPLOAD_BYTES as MAX_VIDEO_UPLOAD_BYTES
 from viewfinder.kit.web import DbSession, ResourcesDep
 from viewfinder.network.social.deps import (
     SESSION_COOKIES,
@@ -23,7 +24,15 @@ from viewfinder.network.social.deps import (
     OptionalViewer,
     Viewer,
 )
-from viewfinder.network.social.models import FollowState, LikeTarget, NetworkPerson, NetworkPost, NetworkPostMedia
+from viewfinder.network.social.models import (
+    FollowState,
+    LikeTarget,
+    NetworkMessage,
+    NetworkPerson,
+    NetworkPost,
+    NetworkPostMedia,
+    PostKind,
+)
 from viewfinder.network.social.schemas import (
     BlockStatus,
     CaptionEntity,
@@ -37,6 +46,9 @@ from viewfinder.network.social.schemas import (
     Hashtag,
     LikeStatus,
     Me,
+    Message,
+    MessageCreate,
+    MessageThread,
     NetworkCredentials,
     NetworkProfileUpdate,
     NetworkRefreshRequest,
@@ -49,9 +61,28 @@ from viewfinder.network.social.schemas import (
     PostMedia,
     PostUpdate,
     Profile,
+    Stories,
+    Story,
+    StoryTray,
+    StoryTrayItem,
+    ThreadCreate,
+    TrendingHashtag,
     UnreadCount,
+    UserTag,
 )
-from viewfinder.network.social.service import accounts, feed, interactions, notifications, people, posts
+from viewfinder.network.social.service import (
+    accounts,
+    explore,
+    feed,
+    interactions,
+    notifications,
+    people,
+    posts,
+    stories,
+    tags,
+)
+from viewfinder.network.social.service import messages as direct_messages
+from viewfinder.network.social.service.cards import CardMedia
 from viewfinder.settings import Settings
 
 PREFIX = "/network/api/v1"
@@ -267,6 +298,9 @@ async def _media(storage: Storage, post: NetworkPost) -> list[PostMedia]:
             width=item.width,
             height=item.height,
             alt_text=item.alt_text,
+            media_type=item.media_type,
+            video_url=await _link(storage, item.video_key) if item.video_key else None,
+            duration_ms=item.duration_ms,
         )
         for item in post.media
     ]
@@ -292,7 +326,14 @@ async def _post(session: DbSession, storage: Storage, post: NetworkPost, viewer:
         ),
         created_at=post.created_at,
         edited_at=post.edited_at,
+        kind=post.kind,
+        expires_at=post.expires_at,
+        user_tags=_user_tags((await tags.user_tags_of(session, [post.id])).get(post.id, [])),
     )
+
+
+def _user_tags(tagged: list[tags.TaggedPerson]) -> list[UserTag]:
+    return [UserTag(person=_summary(tag.person), media_position=tag.media_position, x=tag.x, y=tag.y) for tag in tagged]
 
 
 async def _grid(storage: Storage, entries: list[posts.GridEntry]) -> list[GridItem]:
@@ -307,6 +348,8 @@ async def _grid(storage: Storage, entries: list[posts.GridEntry]) -> list[GridIt
             like_count=entry.post.like_count,
             comment_count=entry.post.comment_count,
             created_at=entry.post.created_at,
+            kind=entry.post.kind,
+            expires_at=entry.post.expires_at,
         )
         for entry in entries
     ]
@@ -318,15 +361,34 @@ async def create_post(
     session: DbSession,
     resources: ResourcesDep,
     files: Annotated[
-        list[UploadFile], File(description="1 to 10 images (JPEG, PNG or WebP): 2 or more make a carousel")
+        list[UploadFile],
+        File(
+            description="1 to 10 images (JPEG, PNG or WebP): 2 or more make a carousel. A reel: one MP4 video "
+            "(H.264 or HEVC, 3 to 90 seconds, at most 100 MB). A story: one image, or one MP4 of 1 to 60 seconds"
+        ),
     ],
     caption: Annotated[str | None, Form(description="At most 2,200 characters, 30 hashtags and 20 mentions")] = None,
     location: Annotated[str | None, Form(description="Where it was taken, at most 100 characters")] = None,
     alt_texts: Annotated[list[str] | None, Form(description="One per file, in the files' order")] = None,
+    kind: Annotated[PostKind, Form(description="feed (images), reel (a video) or story (24 hours)")] = PostKind.FEED,
+    poster: Annotated[
+        UploadFile | None,
+        File(description="A video's poster image (reels and video stories); a frame of the video when left out"),
+    ] = None,
+    user_tags: Annotated[
+        str | None,
+        Form(
+            description='People to tag, at most 20, as a JSON array: [{"username": "ada", "x": 0.5, "y": 0.4, '
+            '"media": 0}]; x and y (0 to 1, from the top left) say where on the image, and are left out on a video'
+        ),
+    ] = None,
 ) -> Post:
-    """Post one image, or a carousel of up to ten; nothing is kept unless every file is a usable image."""
-    # One byte past the limit is enough for the image check to refuse it without reading the rest.
-    uploads = [posts.Upload(await file.read(MAX_UPLOAD_BYTES + 1)) for file in files[: posts.MAX_FILES + 1]]
+    """Post one image, a carousel of up to ten, a reel or a story (no caption or location); nothing is kept
+    unless every file is usable."""
+    # One byte past the limit is enough for the checks to refuse a file without reading the rest, and one file
+    # past the count to refuse the count: a reel's or a story's larger limit is read for two files at most.
+    limit, count = (MAX_UPLOAD_BYTES, posts.MAX_FILES) if kind == PostKind.FEED else (MAX_VIDEO_UPLOAD_BYTES, 1)
+    uploads = [posts.Upload(await file.read(limit + 1)) for file in files[: count + 1]]
     post = await posts.create_post(
         session,
         resources.storage,
@@ -335,6 +397,9 @@ async def create_post(
         caption=caption,
         location=location,
         alt_texts=alt_texts,
+        kind=kind,
+        poster=posts.Upload(await poster.read(MAX_UPLOAD_BYTES + 1)) if poster is not None else None,
+        user_tags=user_tags,
     )
     return await _post(session, resources.storage, post)
 
@@ -374,6 +439,16 @@ async def list_person_posts(
     return Page(items=await _grid(resources.storage, entries), next_cursor=next_cursor)
 
 
+@router.get("/people/{username}/tagged")
+async def list_tagged_posts(
+    username: str, session: DbSession, viewer: OptionalViewer, resources: ResourcesDep, params: Pages
+) -> Page[GridItem]:
+    """The posts the person is tagged in, newest first (their profile's "Tagged" grid); a private account shows
+    it to its followers only."""
+    entries, next_cursor = await posts.list_tagged_posts(session, viewer.person if viewer else None, username, params)
+    return Page(items=await _grid(resources.storage, entries), next_cursor=next_cursor)
+
+
 @router.get("/hashtags/{name}")
 async def get_hashtag(name: str, session: DbSession) -> Hashtag:
     """A hashtag (any case, with or without '#') and how many posts have it."""
@@ -388,6 +463,45 @@ async def list_hashtag_posts(
     """Recent posts with the hashtag, newest first: from public accounts and the accounts the viewer follows."""
     entries, next_cursor = await posts.list_hashtag_posts(session, viewer.person if viewer else None, name, params)
     return Page(items=await _grid(resources.storage, entries), next_cursor=next_cursor)
+
+
+@router.get("/hashtags/{name}/top")
+async def list_hashtag_top(
+    name: str,
+    session: DbSession,
+    viewer: OptionalViewer,
+    resources: ResourcesDep,
+    limit: Annotated[int, Query(ge=1, le=50, description="How many posts, 1–50")] = 9,
+) -> Page[GridItem]:
+    """The hashtag's top posts: the most liked and commented of the last 30 days, from public accounts and the
+    accounts the viewer follows. One ranked page: `next_cursor` is always null."""
+    entries = await posts.list_hashtag_top(session, viewer.person if viewer else None, name, limit)
+    return Page(items=await _grid(resources.storage, entries), next_cursor=None)
+
+
+@router.get("/explore/posts")
+async def explore_posts(
+    session: DbSession,
+    viewer: OptionalViewer,
+    resources: ResourcesDep,
+    limit: Annotated[int, Query(ge=1, le=50, description="How many posts, 1–50")] = 30,
+) -> Page[GridItem]:
+    """The most liked and commented posts of public accounts of the last week (not your own, none of blocked
+    relations). One ranked page, refreshed every minute: `next_cursor` is always null."""
+    entries = await explore.explore_posts(session, resources.cache, viewer.person if viewer else None, limit)
+    return Page(items=await _grid(resources.storage, entries), next_cursor=None)
+
+
+@router.get("/explore/hashtags")
+async def trending_hashtags(
+    session: DbSession,
+    resources: ResourcesDep,
+    limit: Annotated[int, Query(ge=1, le=50, description="How many hashtags, 1–50")] = 10,
+) -> Page[TrendingHashtag]:
+    """The hashtags on the most posts of public accounts of the last week. One ranked page, refreshed every
+    five minutes: `next_cursor` is always null."""
+    ranked = await explore.trending_hashtags(session, resources.cache, limit)
+    return Page(items=[TrendingHashtag(name=name, recent_post_count=count) for name, count in ranked])
 
 
 # Likes and comments
@@ -494,29 +608,54 @@ def feed_page_params(
     return PageParams(limit=limit, cursor=cursor)
 
 
+async def _card_media(storage: Storage, item: CardMedia) -> PostMedia:
+    return PostMedia(
+        id=item.id,
+        position=item.position,
+        url=await _link(storage, item.storage_key),
+        thumbnail_url=await _link(storage, item.thumbnail_key),
+        width=item.width,
+        height=item.height,
+        alt_text=item.alt_text,
+        media_type=item.media_type,
+        video_url=await _link(storage, item.video_key) if item.video_key else None,
+        duration_ms=item.duration_ms,
+    )
+
+
+def _summary(author: people.Summary) -> PersonSummary:
+    return PersonSummary(
+        id=author.id,
+        username=author.username,
+        name=author.name,
+        avatar_url=author.avatar_url,
+        account_type=author.account_type,
+        is_private=author.is_private,
+    )
+
+
 async def _feed_item(storage: Storage, entry: feed.FeedEntry) -> FeedItem:
-    post = entry.post
     return FeedItem(
-        id=post.id,
-        author=PersonSummary.model_validate(post.author),
-        media=await _media(storage, post),
-        caption=post.caption,
+        id=entry.id,
+        author=_summary(entry.author),
+        media=[await _card_media(storage, item) for item in entry.media],
+        caption=entry.caption,
         caption_entities=[
             CaptionEntity(kind=entity.kind, start=entity.start, end=entity.end, value=entity.value)
             for entity in entry.entities
         ],
-        location=post.location,
-        like_count=post.like_count,
-        comment_count=post.comment_count,
+        location=entry.location,
+        like_count=entry.like_count,
+        comment_count=entry.comment_count,
         liked_by_viewer=entry.liked_by_viewer,
-        created_at=post.created_at,
-        edited_at=post.edited_at,
+        created_at=entry.created_at,
+        edited_at=entry.edited_at,
+        kind=entry.kind,
+        expires_at=entry.expires_at,
+        user_tags=_user_tags(entry.user_tags),
         first_comments=[
             FeedComment(
-                id=comment.id,
-                author=PersonSummary.model_validate(comment.author),
-                text=comment.text,
-                created_at=comment.created_at,
+                id=comment.id, author=_summary(comment.author), text=comment.text, created_at=comment.created_at
             )
             for comment in entry.first_comments
         ],
@@ -532,7 +671,7 @@ async def home_feed(
 ) -> Page[FeedItem]:
     """The posts of the people you follow and your own, newest first (20 a page, at most 50), each as the
     post's page shows it, with its first two comments. A page costs the same few queries whatever it holds."""
-    entries, next_cursor = await feed.home_feed(session, viewer.person, params)
+    entries, next_cursor = await feed.home_feed(session, resources.cache, viewer.person, params)
     return Page(items=[await _feed_item(resources.storage, entry) for entry in entries], next_cursor=next_cursor)
 
 
@@ -575,3 +714,119 @@ async def mark_notifications_read(
     """Mark your notifications read: all of them, or with `before` that one and older ones."""
     await notifications.mark_read(session, viewer.person, body.before if body else None)
     return UnreadCount(unread_count=await notifications.unread_count(session, viewer.person))
+
+
+# Direct messages
+
+
+def _message(message: NetworkMessage, sender: NetworkPerson) -> Message:
+    return Message(
+        id=message.id,
+        thread_id=message.thread_id,
+        sender=PersonSummary.model_validate(sender),
+        text=message.text,
+        created_at=message.created_at,
+    )
+
+
+def _thread(view: direct_messages.ThreadView) -> MessageThread:
+    last = view.last_message
+    return MessageThread(
+        id=view.thread.id,
+        other=PersonSummary.model_validate(view.other),
+        last_message=_message(last, last.sender) if last is not None else None,
+        unread_count=view.unread_count,
+        seen_by_other=view.seen_by_other,
+        updated_at=view.updated_at,
+    )
+
+
+@router.post("/messages/threads")
+async def open_message_thread(body: ThreadCreate, viewer: CurrentViewer, session: DbSession) -> MessageThread:
+    """Your conversation with this person, begun if there is none yet (asking twice gives the same one).
+    Refused when either of you blocked the other (403, `blocked`)."""
+    return _thread(await direct_messages.open_thread(session, viewer.person, body.username))
+
+
+@router.get("/messages/threads")
+async def list_message_threads(viewer: CurrentViewer, session: DbSession, params: Pages) -> Page[MessageThread]:
+    """Your conversations that have a message, most recent activity first."""
+    views, next_cursor = await direct_messages.list_threads(session, viewer.person, params)
+    return Page(items=[_thread(view) for view in views], next_cursor=next_cursor)
+
+
+@router.get("/messages/unread-count")
+async def messages_unread_count(viewer: CurrentViewer, session: DbSession) -> UnreadCount:
+    """How many of your conversations have messages you have not read."""
+    return UnreadCount(unread_count=await direct_messages.unread_count(session, viewer.person))
+
+
+@router.get("/messages/threads/{thread_id}")
+async def get_message_thread(thread_id: str, viewer: CurrentViewer, session: DbSession) -> MessageThread:
+    return _thread(await direct_messages.get_thread(session, viewer.person, thread_id))
+
+
+@router.get("/messages/threads/{thread_id}/messages")
+async def list_thread_messages(
+    thread_id: str, viewer: CurrentViewer, session: DbSession, params: Pages
+) -> Page[Message]:
+    """The conversation's messages, newest first: show them reversed, and load older pages while scrolling up."""
+    found, next_cursor = await direct_messages.list_messages(session, viewer.person, thread_id, params)
+    return Page(items=[_message(message, message.sender) for message in found], next_cursor=next_cursor)
+
+
+@router.post("/messages/threads/{thread_id}/messages", status_code=status.HTTP_201_CREATED)
+async def send_message(thread_id: str, body: MessageCreate, viewer: CurrentViewer, session: DbSession) -> Message:
+    """Send a message (1 to 1,000 characters); it marks the conversation read for you. Refused when either of
+    you blocked the other (403, `blocked`)."""
+    message = await direct_messages.send_message(session, viewer.person, thread_id, body.text)
+    return _message(message, viewer.person)
+
+
+@router.post("/messages/threads/{thread_id}/read")
+async def mark_message_thread_read(thread_id: str, viewer: CurrentViewer, session: DbSession) -> MessageThread:
+    """Mark the conversation read up to its newest message."""
+    return _thread(await direct_messages.mark_read(session, viewer.person, thread_id))
+
+
+# Stories
+
+
+@router.get("/stories")
+async def story_tray(viewer: CurrentViewer, session: DbSession) -> StoryTray:
+    """Who has stories for you: yourself first (when you have any), then the people you follow, those with a
+    story you have not seen first, then by their newest story. The same few queries however long it is."""
+    entries = await stories.story_tray(session, viewer.person)
+    return StoryTray(
+        items=[
+            StoryTrayItem(person=PersonSummary.model_validate(entry.person), latest_at=entry.latest_at, seen=entry.seen)
+            for entry in entries
+        ]
+    )
+
+
+@router.get("/people/{username}/stories")
+async def list_person_stories(
+    username: str, session: DbSession, viewer: OptionalViewer, resources: ResourcesDep
+) -> Stories:
+    """A person's stories of the last 24 hours, oldest first; a private account shows them to its followers."""
+    entries = await stories.person_stories(session, viewer.person if viewer else None, username)
+    return Stories(
+        items=[
+            Story(
+                id=entry.story.id,
+                person=PersonSummary.model_validate(entry.story.author),
+                media=(await _media(resources.storage, entry.story))[0],
+                created_at=entry.story.created_at,
+                expires_at=entry.expires_at,
+                seen=entry.seen,
+            )
+            for entry in entries
+        ]
+    )
+
+
+@router.post("/stories/{story_id}/seen", status_code=status.HTTP_204_NO_CONTENT)
+async def mark_story_seen(story_id: str, viewer: CurrentViewer, session: DbSession) -> None:
+    """Mark a story seen (for the tray); again changes nothing."""
+    await stories.mark_seen(session, viewer.person, story_id)

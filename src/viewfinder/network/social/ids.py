@@ -9,14 +9,17 @@ refuses the row rather than overwrite one.
 
 from __future__ import annotations
 
+import random
 import secrets
 import threading
 import time
+from datetime import UTC, datetime, timedelta
 
 EPOCH_MS = 1_704_067_200_000  # 2024-01-01T00:00:00Z
 RANDOM_BITS = 22
 MAX_ID = (1 << 63) - 1
 _LOW_MASK = (1 << RANDOM_BITS) - 1
+_EPOCH = datetime.fromtimestamp(EPOCH_MS / 1000, UTC)
 
 _lock = threading.Lock()
 _last = 0
@@ -40,3 +43,17 @@ def parse_id(value: str) -> int | None:
         return None
     number = int(value)
     return number if 0 < number <= MAX_ID else None
+
+
+def id_at(when: datetime, *, rng: random.Random | None = None) -> int:
+    """An id of a past (or future) instant, for rows written with a backdated `created_at` (the simulator's):
+    the feed and the lists order by id, so such a row needs an id of its time, not of the moment it is written.
+    The low bits are random in the lower half, as `new_id`'s (from `rng` when given: a caller minting thousands
+    saves a system call each); two ids of one millisecond rarely meet, and a caller minting many for one
+    instant must check that they differ (the primary key refuses a repeat)."""
+    # Integer arithmetic on timedeltas: a float timestamp could round an instant into its neighbour millisecond.
+    milliseconds = (when - _EPOCH) // timedelta(milliseconds=1)
+    if milliseconds < 0:
+        raise ValueError(f"ids start at 2024-01-01, not at {when.isoformat()}")
+    low = rng.getrandbits(RANDOM_BITS - 1) if rng is not None else secrets.randbits(RANDOM_BITS - 1)
+    return (milliseconds << RANDOM_BITS) | low

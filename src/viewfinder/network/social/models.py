@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import BigInteger, Boolean, Enum, ForeignKey, Index, Integer, String, UniqueConstraint, text
+from sqlalchemy import BigInteger, Boolean, Enum, Float, ForeignKey, Index, Integer, String, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from viewfinder.kit.db import Base, TimestampMixin
@@ -127,16 +127,33 @@ class NetworkBlock(NumericIdMixin, Base):
 # Posts
 
 
+class PostKind(StrEnum):
+    FEED = "feed"  # one image, or a carousel
+    REEL = "reel"  # one video with its poster
+    STORY = "story"  # one image or video, gone after 24 hours, never in the feed, the grid or posts_count
+
+
+class MediaType(StrEnum):
+    IMAGE = "image"
+    VIDEO = "video"
+
+
 class NetworkPost(NumericIdMixin, Base):
-    """A feed post (one image) or a carousel (two to ten). Ids grow with time, so `id` orders them newest first."""
+    """A feed post (one image), a carousel (two to ten), a reel or a story (see `PostKind`). Ids grow with time,
+    so `id` orders them newest first."""
 
     __tablename__ = "network_posts"
     __table_args__ = (
         # The profile grid: one person's posts, newest first.
         Index("ix_network_posts_author_id_id", "author_id", "id"),
+        # The story tray and a person's stories: the unexpired stories of some authors.
+        Index("ix_network_posts_author_id_kind_expires_at", "author_id", "kind", "expires_at"),
     )
 
     author_id: Mapped[int] = mapped_column(ForeignKey("network_people.id", ondelete="CASCADE"))
+    kind: Mapped[PostKind] = mapped_column(_enum(PostKind, length=8), default=PostKind.FEED, server_default="feed")
+    # Stories only: created_at + 24 hours. Expired stories stay stored (their author still sees them).
+    expires_at: Mapped[datetime | None]
     caption: Mapped[str] = mapped_column(String(2200), default="")
     location: Mapped[str | None] = mapped_column(String(100))
     media_count: Mapped[int] = mapped_column(Integer)
@@ -153,8 +170,9 @@ class NetworkPost(NumericIdMixin, Base):
 
 
 class NetworkPostMedia(NumericIdMixin, Base):
-    """One image of a post, stored as a JPEG and a thumbnail under storage keys (never as URLs: links are
-    signed when read)."""
+    """One image or video of a post, stored as a JPEG and a thumbnail under storage keys (never as URLs: links
+    are signed when read). A video keeps its poster in those keys, so every thumbnail path works for it too,
+    and the MP4 under `video_key`."""
 
     __tablename__ = "network_post_media"
     __table_args__ = (UniqueConstraint("post_id", "position"),)
@@ -168,6 +186,11 @@ class NetworkPostMedia(NumericIdMixin, Base):
     thumbnail_width: Mapped[int] = mapped_column(Integer)
     thumbnail_height: Mapped[int] = mapped_column(Integer)
     alt_text: Mapped[str] = mapped_column(String(1000), default="")
+    media_type: Mapped[MediaType] = mapped_column(
+        _enum(MediaType, length=8), default=MediaType.IMAGE, server_default="image"
+    )
+    video_key: Mapped[str | None] = mapped_column(String(512))
+    duration_ms: Mapped[int | None] = mapped_column(Integer)
 
 
 class NetworkHashtag(NumericIdMixin, Base):
@@ -276,6 +299,7 @@ class NotificationKind(StrEnum):
     FOLLOW = "follow"
     FOLLOW_REQUEST = "follow_request"
     MENTION = "mention"  # in a post's caption, or in a comment (then `comment_id` is set)
+    TAG = "tag"  # tagged on a post's photo or video
 
 
 class NetworkNotification(NumericIdMixin, Base):
@@ -300,3 +324,98 @@ class NetworkNotification(NumericIdMixin, Base):
     created_at: Mapped[datetime]
 
     actor: Mapped[NetworkPerson] = relationship(foreign_keys=[actor_id], lazy="raise")
+
+
+# Direct messages
+
+
+class NetworkMessageThread(NumericIdMixin, Base):
+    """A one-to-one conversation. `pair_key` ("<smaller id>:<larger id>") makes the pair's thread unique, so two
+    people starting a conversation at the same moment end up in the same thread."""
+
+    __tablename__ = "network_message_threads"
+
+    pair_key: Mapped[str] = mapped_column(String(41), unique=True)
+    created_at: Mapped[datetime]
+    # The newest message, copied here when one is sent: it orders the inbox (ids grow with time) and reads the
+    # preview without scanning the messages. No foreign key, as the message row points back at the thread.
+    last_message_id: Mapped[int | None] = mapped_column(BigInteger, index=True)
+
+
+class NetworkThreadMember(Base):
+    """A person in a thread, with how far they have read (the id of the newest message they have seen)."""
+
+    __tablename__ = "network_thread_members"
+    __table_args__ = (
+        # A person's threads.
+        Index("ix_network_thread_members_person_id_thread_id", "person_id", "thread_id"),
+    )
+
+    thread_id: Mapped[int] = mapped_column(
+        ForeignKey("network_message_threads.id", ondelete="CASCADE"), primary_key=True, autoincrement=False
+    )
+    person_id: Mapped[int] = mapped_column(
+        ForeignKey("network_people.id", ondelete="CASCADE"), primary_key=True, autoincrement=False
+    )
+    last_read_message_id: Mapped[int | None] = mapped_column(BigInteger)
+
+
+class NetworkMessage(NumericIdMixin, Base):
+    """A message in a thread. Ids grow with time, so `id` orders a thread's messages."""
+
+    __tablename__ = "network_messages"
+    __table_args__ = (
+        # A thread's messages, newest first, and the count of those after a read mark.
+        Index("ix_network_messages_thread_id_id", "thread_id", "id"),
+    )
+
+    thread_id: Mapped[int] = mapped_column(ForeignKey("network_message_threads.id", ondelete="CASCADE"))
+    # Indexed so that deleting a person finds their messages without a scan.
+    sender_id: Mapped[int] = mapped_column(ForeignKey("network_people.id", ondelete="CASCADE"), index=True)
+    text: Mapped[str] = mapped_column(String(1000))
+    created_at: Mapped[datetime]
+
+    sender: Mapped[NetworkPerson] = relationship(lazy="raise")
+
+
+# Stories
+
+
+class NetworkStoryView(Base):
+    """A person has seen a story: the tray's seen state (and later the story's viewers). The author's own
+    views are not recorded."""
+
+    __tablename__ = "network_story_views"
+
+    story_id: Mapped[int] = mapped_column(
+        ForeignKey("network_posts.id", ondelete="CASCADE"), primary_key=True, autoincrement=False
+    )
+    # Indexed so that deleting a person finds their views without a scan (the key starts with the story).
+    viewer_id: Mapped[int] = mapped_column(
+        ForeignKey("network_people.id", ondelete="CASCADE"), primary_key=True, autoincrement=False, index=True
+    )
+    seen_at: Mapped[datetime]
+
+
+# User tags
+
+
+class NetworkUserTag(Base):
+    """A person tagged on a post: at a point (`x`, `y`, fractions of the width and height from the top left) of
+    one of its images, or on a reel's video without a point, as Instagram's user tags are."""
+
+    __tablename__ = "network_user_tags"
+    __table_args__ = (
+        # The posts a person is tagged in, newest first (their profile's "Tagged" grid).
+        Index("ix_network_user_tags_person_id_post_id", "person_id", "post_id"),
+    )
+
+    post_id: Mapped[int] = mapped_column(
+        ForeignKey("network_posts.id", ondelete="CASCADE"), primary_key=True, autoincrement=False
+    )
+    person_id: Mapped[int] = mapped_column(
+        ForeignKey("network_people.id", ondelete="CASCADE"), primary_key=True, autoincrement=False
+    )
+    media_position: Mapped[int] = mapped_column(Integer, default=0)
+    x: Mapped[float | None] = mapped_column(Float)
+    y: Mapped[float | None] = mapped_column(Float)

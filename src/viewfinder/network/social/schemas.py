@@ -22,7 +22,7 @@ from pydantic import (
 )
 
 from viewfinder.kit.credentials import MAX_PASSWORD_LENGTH, canonical_email, password_problem
-from viewfinder.network.social.models import AccountType, NotificationKind
+from viewfinder.network.social.models import AccountType, MediaType, NotificationKind, PostKind
 
 MAX_USERNAME_LENGTH = 30
 # Instagram's rules: letters, digits, dots and underscores; no dot first or last, and no two dots in a row.
@@ -179,11 +179,14 @@ MAX_ALT_TEXT_LENGTH = 1000
 class PostMedia(BaseModel):
     id: NumericId
     position: int = Field(description="0 for the first image of a carousel")
-    url: str = Field(description="A signed link to the JPEG (at most 1080 px wide); it expires")
+    url: str = Field(description="A signed link to the JPEG (at most 1080 px wide), a video's poster; it expires")
     thumbnail_url: str = Field(description="A signed link to the 320 px thumbnail; it expires")
     width: int
     height: int
     alt_text: str
+    media_type: MediaType
+    video_url: str | None = Field(description="A signed link to the MP4 (videos only); it expires")
+    duration_ms: int | None = Field(description="The video's length in milliseconds (videos only)")
 
 
 class CaptionEntity(BaseModel):
@@ -193,6 +196,15 @@ class CaptionEntity(BaseModel):
     start: int
     end: int
     value: str = Field(description="The hashtag's name or the username, lowercased, without '#' or '@'")
+
+
+class UserTag(BaseModel):
+    """A person tagged on the post: at a point of one of its images, or on a video (no point)."""
+
+    person: PersonSummary
+    media_position: int = Field(description="The position of the image or video in the post (0 for the first)")
+    x: float | None = Field(description="From the left edge, 0 to 1; null on a video")
+    y: float | None = Field(description="From the top edge, 0 to 1; null on a video")
 
 
 class Post(BaseModel):
@@ -207,6 +219,9 @@ class Post(BaseModel):
     liked_by_viewer: bool = Field(default=False, description="False when nobody is signed in")
     created_at: datetime
     edited_at: datetime | None
+    kind: PostKind
+    expires_at: datetime | None = Field(description="When a story stops showing; null for other kinds")
+    user_tags: list[UserTag] = Field(description="The people tagged on it")
 
 
 class PostUpdate(BaseModel):
@@ -234,11 +249,18 @@ class GridItem(BaseModel):
     like_count: int
     comment_count: int
     created_at: datetime
+    kind: PostKind = Field(description="A reel's thumbnail is its video's poster")
+    expires_at: datetime | None = Field(description="When a story stops showing; null for other kinds")
 
 
 class Hashtag(BaseModel):
     name: str
     post_count: int
+
+
+class TrendingHashtag(BaseModel):
+    name: str
+    recent_post_count: int = Field(description="Posts of public accounts with the hashtag in the last week")
 
 
 # Likes and comments
@@ -318,3 +340,69 @@ class NotificationsRead(BaseModel):
     before: Annotated[str, StringConstraints(min_length=1, max_length=20)] | None = Field(
         default=None, description="Mark read only this notification and older ones; all when left out"
     )
+
+
+# Direct messages
+
+MAX_MESSAGE_LENGTH = 1000
+
+
+class ThreadCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    username: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=64)] = Field(
+        description="Whom to message"
+    )
+
+
+class MessageCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    text: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=MAX_MESSAGE_LENGTH)]
+
+
+class Message(BaseModel):
+    id: NumericId
+    thread_id: NumericId
+    sender: PersonSummary
+    text: str
+    created_at: datetime
+
+
+class MessageThread(BaseModel):
+    id: NumericId
+    other: PersonSummary = Field(description="The other person in the conversation")
+    last_message: Message | None
+    unread_count: int = Field(description="Messages from the other person after the viewer's read mark")
+    seen_by_other: bool = Field(description="The last message is the viewer's and the other person has read it")
+    updated_at: datetime = Field(description="When the last message was sent (when the thread began, if none)")
+
+
+# Stories
+
+
+class StoryTrayItem(BaseModel):
+    """Someone with stories to watch: the viewer first (when they have any), then unseen before seen."""
+
+    person: PersonSummary
+    latest_at: datetime = Field(description="When their newest unexpired story was posted")
+    seen: bool = Field(description="The viewer has seen all of their unexpired stories")
+
+
+class StoryTray(BaseModel):
+    items: list[StoryTrayItem]
+
+
+class Story(BaseModel):
+    id: NumericId
+    person: PersonSummary
+    media: PostMedia
+    created_at: datetime
+    expires_at: datetime
+    seen: bool = Field(description="The viewer has seen it (always true for the author)")
+
+
+class Stories(BaseModel):
+    """A person's unexpired stories, oldest first."""
+
+    items: list[Story]

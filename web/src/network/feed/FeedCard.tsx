@@ -33,7 +33,7 @@ export function FeedCard({ item }: { item: FeedItem }) {
           {item.location && <p className="truncate text-xs text-zinc-500 dark:text-zinc-400">{item.location}</p>}
         </div>
       </header>
-      <MediaCarousel media={item.media} />
+      <MediaCarousel media={item.media} reel={item.kind === "reel"} />
       <div className="space-y-1.5 px-4 sm:px-0">
         <LikeButton
           liked={item.liked_by_viewer ?? false}

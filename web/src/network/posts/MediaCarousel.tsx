@@ -1,11 +1,15 @@
-/** A post's images: one, or a carousel with previous/next buttons and dots (each image keeps its alt text). */
+/**
+ * A post's images: one, or a carousel with previous/next buttons and dots (each image keeps its alt text). A
+ * video (a reel's) plays in place of its poster; `reel` labels it as one.
+ */
 import { ChevronLeft, ChevronRight } from "lucide-react";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
 import { cn } from "@/lib/cn";
 import type { PostMedia } from "./queries";
+import { VideoMedia } from "./VideoMedia";
 
-export function MediaCarousel({ media }: { media: PostMedia[] }) {
+export function MediaCarousel({ media, reel = false }: { media: PostMedia[]; reel?: boolean }) {
   const { t } = useTranslation("network");
   const [index, setIndex] = useState(0);
   const items = [...media].sort((a, b) => a.position - b.position);
@@ -21,13 +25,17 @@ export function MediaCarousel({ media }: { media: PostMedia[] }) {
       aria-label={many ? t("post.imageOf", { index: index + 1, count: items.length }) : undefined}
       className="relative bg-zinc-100 dark:bg-zinc-900"
     >
-      <img
-        src={current.url}
-        alt={current.alt_text}
-        width={current.width}
-        height={current.height}
-        className="mx-auto max-h-[80vh] w-full object-contain"
-      />
+      {current.media_type === "video" ? (
+        <VideoMedia key={current.id} media={current} reel={reel} />
+      ) : (
+        <img
+          src={current.url}
+          alt={current.alt_text}
+          width={current.width}
+          height={current.height}
+          className="mx-auto max-h-[80vh] w-full object-contain"
+        />
+      )}
       {many && (
         <>
           <button

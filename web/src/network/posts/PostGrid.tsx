@@ -1,5 +1,5 @@
-/** Three columns of square thumbnails, each a link to its post (profiles and hashtags). */
-import { Copy, Heart, MessageCircle } from "lucide-react";
+/** Three columns of square thumbnails, each a link to its post (profiles and hashtags); reels are marked. */
+import { Clapperboard, Copy, Heart, MessageCircle } from "lucide-react";
 import { useTranslation } from "react-i18next";
 import { Link } from "react-router";
 import { LoadMoreButton } from "@/components/LoadMoreButton";
@@ -39,7 +39,8 @@ export function PostGrid({ query, empty }: { query: GridQuery; empty: React.Reac
 
 function GridTile({ item }: { item: GridItem }) {
   const { t } = useTranslation("network");
-  const label = t("grid.post", {
+  const reel = item.kind === "reel";
+  const label = t(reel ? "stories:grid.reel" : "grid.post", {
     likes: t("post.likes", { count: item.like_count, formatted: item.like_count.toLocaleString() }),
     comments: t("comments.count", { count: item.comment_count }),
   });
@@ -52,8 +53,12 @@ function GridTile({ item }: { item: GridItem }) {
       {item.thumbnail_url && (
         <img src={item.thumbnail_url} alt="" loading="lazy" className="h-full w-full object-cover" />
       )}
-      {item.media_count > 1 && (
-        <Copy aria-hidden className="absolute right-1.5 top-1.5 h-4 w-4 text-white drop-shadow" />
+      {reel ? (
+        <Clapperboard aria-hidden className="absolute right-1.5 top-1.5 h-4 w-4 text-white drop-shadow" />
+      ) : (
+        item.media_count > 1 && (
+          <Copy aria-hidden className="absolute right-1.5 top-1.5 h-4 w-4 text-white drop-shadow" />
+        )
       )}
       <span
         aria-hidden

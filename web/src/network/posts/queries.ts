@@ -4,6 +4,8 @@ import type { Schemas } from "@/api/problem";
 import { unwrap } from "@/api/problem";
 import { cursorPaging, pageQuery } from "@/lib/paging";
 import { networkApi, networkKeys } from "../api";
+import { storyKeys } from "../stories/queries";
+import type { PostKind } from "./composeKinds";
 
 export type Post = Schemas["Post"];
 export type PostMedia = Schemas["PostMedia"];
@@ -23,6 +25,7 @@ export const postKeys = {
   grid: (username: string) => ["network", "grid", username.toLowerCase()] as const,
   hashtag: (name: string) => ["network", "hashtag", name.toLowerCase()] as const,
   hashtagPosts: (name: string) => ["network", "hashtag", name.toLowerCase(), "posts"] as const,
+  hashtagTop: (name: string) => ["network", "hashtag", name.toLowerCase(), "top"] as const,
 };
 
 /** The grids are small squares: a page of 30 fills ten rows of three. */
@@ -66,6 +69,15 @@ export function useHashtagGrid(name: string) {
           params: { path: { name }, query: pageQuery(pageParam, GRID_PAGE) },
         }),
       ),
+    ...cursorPaging,
+  });
+}
+
+/** The hashtag's top posts: one ranked page (its cursor is always null). */
+export function useHashtagTop(name: string) {
+  return useInfiniteQuery({
+    queryKey: postKeys.hashtagTop(name),
+    queryFn: () => unwrap(networkApi.GET("/network/api/v1/hashtags/{name}/top", { params: { path: { name } } })),
     ...cursorPaging,
   });
 }
@@ -118,10 +130,14 @@ export function useDeletePost(postId: string, username: string) {
 }
 
 export interface NewPost {
+  /** A post unless said otherwise. */
+  kind?: PostKind;
   files: File[];
   altTexts: string[];
   caption: string;
   location: string;
+  /** A reel's cover image; without one the server takes a frame of the video. */
+  poster?: File | null;
 }
 
 export const MIN_FILES = 1;
@@ -131,13 +147,18 @@ export const MAX_HASHTAGS = 30;
 export const MAX_LOCATION_LENGTH = 100;
 export const MAX_ALT_TEXT_LENGTH = 1000;
 
-/** The multipart body of `POST /posts`: files in order, one alt text per file, the caption and location. */
-export function postFormData({ files, altTexts, caption, location }: NewPost): FormData {
+/**
+ * The multipart body of `POST /posts`: the kind, files in order, one alt text per file, a reel's cover, the caption
+ * and location.
+ */
+export function postFormData({ kind = "feed", files, altTexts, caption, location, poster }: NewPost): FormData {
   const form = new FormData();
+  form.append("kind", kind);
   files.forEach((file, index) => {
     form.append("files", file, file.name);
     form.append("alt_texts", altTexts[index] ?? "");
   });
+  if (poster) form.append("poster", poster, poster.name);
   if (caption.trim()) form.append("caption", caption);
   if (location.trim()) form.append("location", location.trim());
   return form;
@@ -151,12 +172,14 @@ export function useCreatePost(username: string) {
         networkApi.POST("/network/api/v1/posts", {
           // The generated type says `files: string[]`; the body really is FormData, which openapi-fetch sends as
           // is (the browser sets the multipart boundary) once the serializer hands it over.
-          body: { files: [] },
+          body: { files: [], kind: post.kind ?? "feed" },
           bodySerializer: () => postFormData(post),
         }),
       ),
     onSuccess: (post) => {
       queryClient.setQueryData(postKeys.post(post.id), post);
+      void queryClient.invalidateQueries({ queryKey: storyKeys.tray });
+      void queryClient.invalidateQueries({ queryKey: storyKeys.person(username) });
       void queryClient.invalidateQueries({ queryKey: postKeys.grid(username) });
       void queryClient.invalidateQueries({ queryKey: networkKeys.profile(username) });
       void queryClient.invalidateQueries({ queryKey: networkKeys.me });

@@ -26,6 +26,9 @@ export function post(overrides: Partial<Post> = {}): Post {
         width: 1080,
         height: 1080,
         alt_text: "A harbour",
+        media_type: "image",
+        video_url: null,
+        duration_ms: null,
       },
     ],
     caption: "Sunset #sea with @ada",
@@ -39,6 +42,9 @@ export function post(overrides: Partial<Post> = {}): Post {
     liked_by_viewer: false,
     created_at: "2026-11-20T10:00:00Z",
     edited_at: null,
+    kind: "feed",
+    expires_at: null,
+    user_tags: [],
     ...overrides,
   };
 }

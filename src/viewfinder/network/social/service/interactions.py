@@ -23,7 +23,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import NoReturn
 
-from sqlalchemy import delete, func, or_, select, update
+from sqlalchemy import ColumnElement, delete, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased, joinedload
 
@@ -41,7 +41,7 @@ from viewfinder.network.social.models import (
     NotificationKind,
 )
 from viewfinder.network.social.service.notify import forget_comment, mentionable, notify, withdraw
-from viewfinder.network.social.service.people import insert_for
+from viewfinder.network.social.service.people import insert_for, unblocked
 from viewfinder.network.social.service.posts import can_see_posts_of, get_post, scoped
 
 MAX_COMMENT_LENGTH = 2200
@@ -457,20 +457,21 @@ async def _view(session: AsyncSession, viewer: NetworkPerson, comment_id: int) -
 async def list_comments(
     session: AsyncSession, viewer: NetworkPerson | None, post_id: str, params: PageParams
 ) -> tuple[list[CommentView], str | None]:
-    """A post's top-level comments, oldest first, each with its first replies: a fixed number of queries."""
+    """A post's top-level comments, oldest first, each with its first replies: a fixed number of queries. The
+    comments of people the viewer blocked, or who blocked the viewer, are left out, with their replies."""
     post = await get_post(session, viewer, post_id)
     owner = viewer is not None and viewer.id == post.author_id
     statement = (
         select(NetworkComment)
         .options(joinedload(NetworkComment.author))
-        .where(NetworkComment.post_id == post.id, NetworkComment.parent_id.is_(None))
+        .where(NetworkComment.post_id == post.id, NetworkComment.parent_id.is_(None), *_unblocked(viewer))
     )
     if not owner:
         statement = statement.where(NetworkComment.hidden.is_(False))
     comments, next_cursor = await paginate(
         session, statement, [NetworkComment.id], scoped(params, COMMENTS_CURSOR), descending=False
     )
-    replies = await _first_replies(session, [comment.id for comment in comments], include_hidden=owner)
+    replies = await _first_replies(session, viewer, [comment.id for comment in comments], include_hidden=owner)
     every = list(comments) + [reply for thread in replies.values() for reply in thread]
     views = {view.comment.id: view for view in await _views(session, viewer, every)}
     result = []
@@ -481,12 +482,16 @@ async def list_comments(
     return result, COMMENTS_CURSOR + next_cursor if next_cursor else None
 
 
+def _unblocked(viewer: NetworkPerson | None) -> list[ColumnElement[bool]]:
+    return [] if viewer is None else [unblocked(viewer.id, NetworkComment.author_id)]
+
+
 async def _first_replies(
-    session: AsyncSession, parent_ids: list[int], *, include_hidden: bool
+    session: AsyncSession, viewer: NetworkPerson | None, parent_ids: list[int], *, include_hidden: bool
 ) -> dict[int, list[NetworkComment]]:
     if not parent_ids:
         return {}
-    conditions = [NetworkComment.parent_id.in_(parent_ids)]
+    conditions = [NetworkComment.parent_id.in_(parent_ids), *_unblocked(viewer)]
     if not include_hidden:
         conditions.append(NetworkComment.hidden.is_(False))
     position = (
@@ -519,7 +524,7 @@ async def list_replies(
     statement = (
         select(NetworkComment)
         .options(joinedload(NetworkComment.author))
-        .where(NetworkComment.parent_id == found.comment.id)
+        .where(NetworkComment.parent_id == found.comment.id, *_unblocked(viewer))
     )
     if not owner:
         statement = statement.where(NetworkComment.hidden.is_(False))

@@ -13,18 +13,19 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import and_, delete, exists, or_, select, update
+from sqlalchemy import ColumnElement, Row, and_, delete, exists, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import InstrumentedAttribute, joinedload
 
 from viewfinder.kit.clock import utcnow
 from viewfinder.kit.errors import Conflict, Forbidden, InvalidInput, NotFound
 from viewfinder.kit.pagination import PageParams, paginate
 from viewfinder.network.social.ids import new_id, parse_id
 from viewfinder.network.social.models import (
+    AccountType,
     FollowState,
     NetworkBlock,
     NetworkFollow,
@@ -82,6 +83,41 @@ async def visible_person(session: AsyncSession, viewer: NetworkPerson | None, us
     if viewer is not None and viewer.id != person.id and await _blocks(session, person.id, viewer.id):
         raise _no_such_person()
     return person
+
+
+@dataclass(frozen=True)
+class Summary:
+    """A person as lists show them (the fields of `PersonSummary`), read as plain columns by the hot lists."""
+
+    id: int
+    username: str
+    name: str
+    avatar_url: str | None
+    account_type: AccountType
+    is_private: bool
+
+
+def summary_columns(person: type[NetworkPerson]) -> tuple[ColumnElement[Any] | InstrumentedAttribute[Any], ...]:
+    """The columns of a `Summary`, to select beside others (its id as `person_id`)."""
+    return (
+        person.id.label("person_id"),
+        person.username,
+        person.name,
+        person.avatar_url,
+        person.account_type,
+        person.is_private,
+    )
+
+
+def summary_of(row: Row[*tuple[Any, ...]]) -> Summary:
+    return Summary(row.person_id, row.username, row.name, row.avatar_url, row.account_type, row.is_private)
+
+
+def unblocked(viewer_id: int, person_id: ColumnElement[int] | InstrumentedAttribute[int]) -> ColumnElement[bool]:
+    """A condition: the person (a column: an author's id, say) neither blocked the viewer nor was blocked by them."""
+    blockers = select(NetworkBlock.blocker_id).where(NetworkBlock.blocked_id == viewer_id)
+    blocked = select(NetworkBlock.blocked_id).where(NetworkBlock.blocker_id == viewer_id)
+    return and_(person_id.not_in(blockers), person_id.not_in(blocked))
 
 
 async def _blocks(session: AsyncSession, blocker_id: int, blocked_id: int) -> bool:

@@ -1,8 +1,10 @@
-"""Posts: feed posts and carousels with their images, hashtags and mentions; the profile grid and hashtag lists.
+"""Posts: feed posts and carousels with their images, reels and stories with their videos, hashtags and
+mentions; the profile grid and hashtag lists.
 
-A post is written all or nothing: every image is checked and re-encoded before anything is stored, and the
-stored files are removed again if the rows cannot be written. `posts_count` on the author changes in the same
-transaction as the post, by increments that only run when the post row itself was inserted or deleted.
+A post is written all or nothing: every image and video is checked (and re-encoded or re-muxed) before anything
+is stored, and the stored files are removed again if the rows cannot be written. `posts_count` on the author
+changes in the same transaction as the post, by increments that only run when the post row itself was inserted
+or deleted. Stories never count, and never show in the grid or the feed (see service.stories).
 
 Who sees a post: its author; anyone, when the author is public; the author's approved followers, when private.
 Someone the author blocked never does (and is answered 404, as if there were no such post).
@@ -12,25 +14,28 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import timedelta
 from functools import partial
-from typing import Any, NoReturn
+from typing import Any, NoReturn, Protocol
 
 import anyio.to_thread
 import structlog
 from sqlalchemy import ColumnElement, and_, delete, exists, false, func, insert, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import InstrumentedAttribute, selectinload
 
 from viewfinder.kit.clock import utcnow
 from viewfinder.kit.errors import Forbidden, InvalidInput, NotFound
 from viewfinder.kit.images import InvalidImage, PreparedImage, prepare_image
 from viewfinder.kit.pagination import PageParams, paginate
 from viewfinder.kit.storage import Storage
+from viewfinder.kit.video import MP4, DurationLimits, PreparedVideo, looks_like_video, prepare_video
 from viewfinder.network.social.captions import Caption, Entity, checked_caption, parse_caption
-from viewfinder.network.social.ids import new_id, parse_id
+from viewfinder.network.social.ids import RANDOM_BITS, id_at, new_id, parse_id
 from viewfinder.network.social.models import (
     FollowState,
     LikeTarget,
+    MediaType,
     NetworkBlock,
     NetworkComment,
     NetworkFollow,
@@ -41,10 +46,13 @@ from viewfinder.network.social.models import (
     NetworkPost,
     NetworkPostHashtag,
     NetworkPostMedia,
+    NetworkUserTag,
     NotificationKind,
+    PostKind,
 )
 from viewfinder.network.social.service.notify import forget_post, notify
-from viewfinder.network.social.service.people import check_lists_visible, insert_for, visible_person
+from viewfinder.network.social.service.people import check_lists_visible, insert_for, unblocked, visible_person
+from viewfinder.network.social.service.tags import parse_user_tags, tag_people
 
 log = structlog.get_logger(__name__)
 
@@ -57,6 +65,11 @@ JPEG = "image/jpeg"
 # Each list's cursors carry its name, so a cursor of another list (followers, say) is refused, not misread.
 GRID_CURSOR = "grid."
 HASHTAG_CURSOR = "tag."
+TAGGED_CURSOR = "tagged."
+TOP_POSTS_DAYS = 30
+REEL_LIMITS = DurationLimits(min_seconds=3, max_seconds=90, noun="reels")
+STORY_VIDEO_LIMITS = DurationLimits(min_seconds=1, max_seconds=60, noun="story videos")
+STORY_LIFETIME = timedelta(hours=24)
 
 
 class NotPostAuthor(Forbidden):
@@ -66,6 +79,14 @@ class NotPostAuthor(Forbidden):
 @dataclass(frozen=True)
 class Upload:
     data: bytes
+
+
+@dataclass(frozen=True)
+class _Media:
+    """One checked file of a post: its image (a video's poster) and, for a video, the video."""
+
+    image: PreparedImage
+    video: PreparedVideo | None = None
 
 
 @dataclass(frozen=True)
@@ -128,6 +149,45 @@ async def _prepared(uploads: Sequence[Upload]) -> list[PreparedImage]:
     return prepared
 
 
+async def _prepared_video(upload: Upload, poster: Upload | None, limits: DurationLimits) -> _Media:
+    """The video checked and re-muxed, with its poster: the image sent, else a frame of the video."""
+    video = await anyio.to_thread.run_sync(partial(prepare_video, upload.data, limits=limits, field="files[0]"))
+    if poster is not None:
+        image = await anyio.to_thread.run_sync(partial(prepare_image, poster.data, field="poster"))
+    else:
+        image = await anyio.to_thread.run_sync(partial(prepare_image, video.poster_jpeg, field="files[0]"))
+    return _Media(image, video)
+
+
+def _check_shape(
+    kind: PostKind, uploads: Sequence[Upload], poster: Upload | None, caption: str | None, location: str | None
+) -> None:
+    """The files and fields that the post's kind allows, checked before any file is decoded."""
+    if kind == PostKind.FEED:
+        if not MIN_FILES <= len(uploads) <= MAX_FILES:
+            _refuse("files", f"A post has {MIN_FILES} to {MAX_FILES} images; this one has {len(uploads)}.", "count")
+        if any(looks_like_video(upload.data) for upload in uploads):
+            _refuse("kind", "A video is posted as a reel or a story: send kind=reel or kind=story.", "video")
+    elif len(uploads) != 1:
+        _refuse("files", f"A {kind.value} has exactly one file; this one has {len(uploads)}.", "count")
+    if kind == PostKind.STORY:
+        for field, value in (("caption", caption), ("location", location)):
+            if (value or "").strip():
+                _refuse(field, f"A story has no {field}.", "not_allowed")
+    is_video = kind == PostKind.REEL or (kind == PostKind.STORY and looks_like_video(uploads[0].data))
+    if poster is not None and not is_video:
+        _refuse("poster", "Only a reel or a video story has a poster image.", "not_allowed")
+
+
+async def _checked_media(kind: PostKind, uploads: Sequence[Upload], poster: Upload | None) -> list[_Media]:
+    """Every file checked and re-encoded (images) or re-muxed (videos), or one 422 naming what cannot be used."""
+    if kind == PostKind.REEL:
+        return [await _prepared_video(uploads[0], poster, REEL_LIMITS)]
+    if kind == PostKind.STORY and looks_like_video(uploads[0].data):
+        return [await _prepared_video(uploads[0], poster, STORY_VIDEO_LIMITS)]
+    return [_Media(image) for image in await _prepared(uploads)]
+
+
 async def _count_posts(session: AsyncSession, person_id: int, delta: int) -> None:
     statement = update(NetworkPerson).where(NetworkPerson.id == person_id)
     if delta < 0:
@@ -177,6 +237,10 @@ def media_keys(post_id: int, media_id: int) -> tuple[str, str]:
     return f"network/posts/{post_id}/{media_id}.jpg", f"network/posts/{post_id}/{media_id}-thumb.jpg"
 
 
+def video_key(post_id: int, media_id: int) -> str:
+    return f"network/posts/{post_id}/{media_id}.mp4"
+
+
 async def remove_files(storage: Storage, keys: Sequence[str]) -> None:
     """Remove stored files; one that is already gone, or that cannot be removed now, does not stop the rest."""
     for key in keys:
@@ -198,36 +262,51 @@ async def create_post(
     caption: str | None,
     location: str | None,
     alt_texts: Sequence[str] | None,
+    kind: PostKind = PostKind.FEED,
+    poster: Upload | None = None,
+    user_tags: str | None = None,
 ) -> NetworkPost:
-    """A feed post (one image) or a carousel (two to ten); nothing is written unless all of it can be."""
-    if not MIN_FILES <= len(uploads) <= MAX_FILES:
-        _refuse("files", f"A post has {MIN_FILES} to {MAX_FILES} images; this one has {len(uploads)}.", "count")
+    """A feed post (one image), a carousel (two to ten), a reel (one video, its poster given or taken from a
+    frame) or a story (one image or video, for 24 hours); nothing is written unless all of it can be."""
+    _check_shape(kind, uploads, poster, caption, location)
     alts = _alt_texts(alt_texts, len(uploads))
     place = _location(location)
     parsed = _caption(caption or "")
-    images = await _prepared(uploads)
+    checked = await _checked_media(kind, uploads, poster)
+    if kind == PostKind.STORY and user_tags:
+        _refuse("user_tags", "A story cannot tag people.", "invalid")
+    tags = parse_user_tags(user_tags, [MediaType.VIDEO if item.video else MediaType.IMAGE for item in checked])
 
+    created_at = utcnow()
     post = NetworkPost(
         id=new_id(),
         author_id=author.id,
+        kind=kind,
+        expires_at=created_at + STORY_LIFETIME if kind == PostKind.STORY else None,
         caption=parsed.text,
         location=place,
-        media_count=len(images),
+        media_count=len(checked),
         like_count=0,
         comment_count=0,
-        created_at=utcnow(),
+        created_at=created_at,
         edited_at=None,
     )
     written: list[str] = []
     try:
         media = []
-        for position, (image, alt_text) in enumerate(zip(images, alts, strict=True)):
+        for position, (item, alt_text) in enumerate(zip(checked, alts, strict=True)):
             media_id = new_id()
             key, thumbnail_key = media_keys(post.id, media_id)
+            image = item.image
             await storage.put(key, image.jpeg, JPEG)
             written.append(key)
             await storage.put(thumbnail_key, image.thumbnail, JPEG)
             written.append(thumbnail_key)
+            video = None
+            if item.video is not None:
+                video = video_key(post.id, media_id)
+                await storage.put(video, item.video.mp4, MP4)
+                written.append(video)
             media.append(
                 NetworkPostMedia(
                     id=media_id,
@@ -240,6 +319,9 @@ async def create_post(
                     thumbnail_width=image.thumbnail_width,
                     thumbnail_height=image.thumbnail_height,
                     alt_text=alt_text,
+                    media_type=MediaType.VIDEO if item.video else MediaType.IMAGE,
+                    video_key=video,
+                    duration_ms=item.video.duration_ms if item.video else None,
                 )
             )
         session.add(post)
@@ -250,7 +332,10 @@ async def create_post(
         await notify(
             session, recipient_ids=mentioned, actor_id=author.id, kind=NotificationKind.MENTION, post_id=post.id
         )
-        await _count_posts(session, author.id, 1)
+        tagged = await tag_people(session, post.id, author.id, tags)
+        await notify(session, recipient_ids=tagged, actor_id=author.id, kind=NotificationKind.TAG, post_id=post.id)
+        if kind != PostKind.STORY:
+            await _count_posts(session, author.id, 1)
     except BaseException:
         with anyio.CancelScope(shield=True):
             await remove_files(storage, written)
@@ -263,6 +348,10 @@ async def update_post(
 ) -> NetworkPost:
     """Change the caption (its hashtags and mentions indexed again) or the location; marks the post edited."""
     post = await _own_post(session, viewer, post_id)
+    if post.kind == PostKind.STORY:  # a caption would index its hashtags, and stories stay out of those lists
+        for field in ("caption", "location"):
+            if (changes.get(field) or "").strip():
+                _refuse(field, f"A story has no {field}.", "not_allowed")
     if "caption" in changes:
         parsed = _caption(changes["caption"])
         await _unindex_caption(session, post.id)
@@ -279,7 +368,7 @@ async def delete_post(session: AsyncSession, viewer: NetworkPerson, post_id: str
     """Delete the post with its media rows, hashtag links and mentions; answer the storage keys to remove
     once the transaction has committed."""
     post = await _own_post(session, viewer, post_id)
-    keys = [key for media in post.media for key in (media.storage_key, media.thumbnail_key)]
+    keys = [key for media in post.media for key in (media.storage_key, media.thumbnail_key, media.video_key) if key]
     await _unindex_caption(session, post.id)
     await _delete_likes(session, post.id)
     await forget_post(session, post.id)
@@ -292,7 +381,7 @@ async def delete_post(session: AsyncSession, viewer: NetworkPerson, post_id: str
         .returning(NetworkPost.id)
         .execution_options(synchronize_session=False)
     )
-    if removed is not None:  # a delete that raced ours has counted already
+    if removed is not None and post.kind != PostKind.STORY:  # a delete that raced ours has counted already
         await _count_posts(session, viewer.id, -1)
     return keys
 
@@ -366,6 +455,9 @@ async def get_post(session: AsyncSession, viewer: NetworkPerson | None, post_id:
     post = await _load(session, number)
     if not await can_see_posts_of(session, viewer, post.author):
         raise _no_such_post()
+    expired = post.expires_at is not None and post.expires_at <= utcnow()
+    if expired and (viewer is None or viewer.id != post.author_id):  # an expired story is its author's alone
+        raise _no_such_post()
     return post
 
 
@@ -391,7 +483,17 @@ async def caption_entities(session: AsyncSession, post: NetworkPost) -> list[Ent
     return [entity for entity in entities if entity.kind == "hashtag" or entity.value in mentioned]
 
 
-async def caption_entities_of(session: AsyncSession, posts: Sequence[NetworkPost]) -> dict[int, list[Entity]]:
+class Captioned(Protocol):
+    """A post, or a row of one, with its caption."""
+
+    @property
+    def id(self) -> int: ...
+
+    @property
+    def caption(self) -> str: ...
+
+
+async def caption_entities_of(session: AsyncSession, posts: Sequence[Captioned]) -> dict[int, list[Entity]]:
     """`caption_entities` for many posts in one query (run whenever there are posts, so that a page's number
     of queries does not depend on what its captions hold)."""
     if not posts:
@@ -426,7 +528,7 @@ def scoped(params: PageParams, prefix: str) -> PageParams:
     return PageParams(limit=params.limit, cursor=params.cursor.removeprefix(prefix))
 
 
-async def _grid_entries(session: AsyncSession, posts: Sequence[NetworkPost]) -> list[GridEntry]:
+async def grid_entries(session: AsyncSession, posts: Sequence[NetworkPost]) -> list[GridEntry]:
     if not posts:
         return []
     first = {
@@ -446,30 +548,44 @@ async def list_person_posts(
     """The profile grid, newest first; a private account shows it to its followers only."""
     person = await visible_person(session, viewer, username)
     await check_lists_visible(session, viewer, person)
-    statement = select(NetworkPost).where(NetworkPost.author_id == person.id)
+    statement = select(NetworkPost).where(NetworkPost.author_id == person.id, NetworkPost.kind != PostKind.STORY)
     posts, next_cursor = await paginate(session, statement, [NetworkPost.id], scoped(params, GRID_CURSOR))
-    return await _grid_entries(session, posts), GRID_CURSOR + next_cursor if next_cursor else None
+    return await grid_entries(session, posts), GRID_CURSOR + next_cursor if next_cursor else None
+
+
+async def list_tagged_posts(
+    session: AsyncSession, viewer: NetworkPerson | None, username: str, params: PageParams
+) -> tuple[list[GridEntry], str | None]:
+    """The posts the person is tagged in, newest first: the profile's "Tagged" grid. A private account shows it
+    to its followers only, and each post shows only where its author's posts would."""
+    person = await visible_person(session, viewer, username)
+    await check_lists_visible(session, viewer, person)
+    statement = (
+        select(NetworkPost)
+        .join(NetworkUserTag, NetworkUserTag.post_id == NetworkPost.id)
+        .join(NetworkPerson, NetworkPerson.id == NetworkPost.author_id)
+        .where(NetworkUserTag.person_id == person.id, _visible_authors(viewer, NetworkPost.author_id))
+    )
+    posts, next_cursor = await paginate(session, statement, [NetworkPost.id], scoped(params, TAGGED_CURSOR))
+    return await grid_entries(session, posts), TAGGED_CURSOR + next_cursor if next_cursor else None
 
 
 def _hashtag_name(name: str) -> str:
     return name.strip().removeprefix("#").lower()
 
 
-def _visible_authors(viewer: NetworkPerson | None) -> ColumnElement[bool]:
-    author_id = NetworkPostHashtag.author_id
+def _visible_authors(
+    viewer: NetworkPerson | None, author_id: InstrumentedAttribute[int] = NetworkPostHashtag.author_id
+) -> ColumnElement[bool]:
+    """Whose posts the viewer sees in lists: public accounts, their own, those they follow; no blocked relation.
+    `NetworkPerson` must be joined as the author."""
     public = NetworkPerson.is_private.is_(false())
     if viewer is None:
         return public
     followed = select(NetworkFollow.followee_id).where(
         NetworkFollow.follower_id == viewer.id, NetworkFollow.state == FollowState.ACTIVE
     )
-    blockers = select(NetworkBlock.blocker_id).where(NetworkBlock.blocked_id == viewer.id)
-    blocked = select(NetworkBlock.blocked_id).where(NetworkBlock.blocker_id == viewer.id)
-    return and_(
-        or_(public, author_id == viewer.id, author_id.in_(followed)),
-        author_id.not_in(blockers),
-        author_id.not_in(blocked),
-    )
+    return and_(or_(public, author_id == viewer.id, author_id.in_(followed)), unblocked(viewer.id, author_id))
 
 
 async def list_hashtag_posts(
@@ -489,7 +605,29 @@ async def list_hashtag_posts(
     ids = [link.post_id for link in links]
     by_id = {post.id: post for post in await session.scalars(select(NetworkPost).where(NetworkPost.id.in_(ids)))}
     posts = [by_id[post_id] for post_id in ids if post_id in by_id]
-    return await _grid_entries(session, posts), HASHTAG_CURSOR + next_cursor if next_cursor else None
+    return await grid_entries(session, posts), HASHTAG_CURSOR + next_cursor if next_cursor else None
+
+
+async def list_hashtag_top(
+    session: AsyncSession, viewer: NetworkPerson | None, name: str, limit: int
+) -> list[GridEntry]:
+    """The hashtag's most engaging posts (likes and comments) of the last `TOP_POSTS_DAYS` days, from public
+    accounts and those the viewer follows: one ranked page, as Instagram's top posts are."""
+    hashtag_id = await session.scalar(select(NetworkHashtag.id).where(NetworkHashtag.name == _hashtag_name(name)))
+    if hashtag_id is None:
+        return []
+    # Ids grow with time: the window is a range of the (hashtag, post) key, not a scan of the hashtag's posts.
+    since = id_at(utcnow() - timedelta(days=TOP_POSTS_DAYS)) & ~((1 << RANDOM_BITS) - 1)
+    statement = (
+        select(NetworkPost)
+        .join(NetworkPostHashtag, NetworkPostHashtag.post_id == NetworkPost.id)
+        .join(NetworkPerson, NetworkPerson.id == NetworkPostHashtag.author_id)
+        .where(NetworkPostHashtag.hashtag_id == hashtag_id, NetworkPostHashtag.post_id >= since)
+        .where(_visible_authors(viewer))
+        .order_by((NetworkPost.like_count + NetworkPost.comment_count).desc(), NetworkPost.id.desc())
+        .limit(limit)
+    )
+    return await grid_entries(session, list(await session.scalars(statement)))
 
 
 async def get_hashtag(session: AsyncSession, name: str) -> tuple[str, int]:
