@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
@@ -20,6 +21,8 @@ from viewfinder.settings import Settings, SettingsError, get_settings
 if TYPE_CHECKING:
     from sqlalchemy.ext.asyncio import AsyncSession
 
+    from viewfinder.kit.resources import Resources
+
 T = TypeVar("T")
 
 app = typer.Typer(no_args_is_help=True, add_completion=False, help="Viewfinder: run and operate the suite.")
@@ -29,6 +32,8 @@ user_app = typer.Typer(no_args_is_help=True, help="People with an account.")
 app.add_typer(user_app, name="user")
 audit_app = typer.Typer(no_args_is_help=True, help="The audit log.")
 app.add_typer(audit_app, name="audit")
+network_app = typer.Typer(no_args_is_help=True, help="The Sandbox network.")
+app.add_typer(network_app, name="network")
 console = Console()
 
 SECRET_FIELDS = {"smtp_url", "sentry_dsn", "secret_key", "jwt_private_key", "s3_access_key_id", "s3_secret_access_key"}
@@ -275,14 +280,106 @@ def user_create(
 
 @app.command()
 def demo() -> None:
-    """Create the demo account and workspace, and print how to sign in."""
+    """Create the demo account and workspace, and the network's demo brand, and print how to sign in."""
     from viewfinder.identity.service.demo import set_up_demo
+    from viewfinder.network.simulator.demo import set_up_network_demo
 
     settings = _settings()
     login = _in_unit_of_work(settings, set_up_demo)
     console.print(
         f"Sign in at {settings.base_url} with\n  email:    {login.email}\n  password: {login.password}", highlight=False
     )
+    network = _with_resources(settings, lambda resources: set_up_network_demo(resources.db, resources.storage))
+    if network.summary is not None:
+        console.print(
+            f"Simulated a network of {network.summary.people} people over {network.summary.days} days "
+            f"({network.summary.posts} posts, {network.summary.likes} likes).",
+            highlight=False,
+        )
+    console.print(
+        f"Sign in to the network at {settings.base_url}network as the demo brand with\n"
+        f"  username: {network.username}\n  password: {network.password}",
+        highlight=False,
+    )
+
+
+def _with_resources(settings: Settings, work: Callable[[Resources], Awaitable[T]]) -> T:
+    """Run `work` with the process's resources (database, storage), for work that opens its own transactions."""
+    import asyncio
+
+    from viewfinder.kit.resources import Resources
+    from viewfinder.worker import configure
+
+    configure(settings)
+
+    async def run() -> T:
+        resources = Resources(settings)
+        try:
+            return await work(resources)
+        finally:
+            await resources.aclose()
+
+    return asyncio.run(run())
+
+
+@network_app.command("simulate")
+def network_simulate(
+    users: Annotated[int, typer.Option(min=0, max=100_000, help="Simulated people to add (0: none)")] = 1_000,
+    days: Annotated[int, typer.Option(min=1, max=365, help="Days of life, up to the last midnight (UTC)")] = 30,
+    seed: Annotated[int, typer.Option(help="The same seed makes the same people, posts and counts")] = 1,
+    live: Annotated[bool, typer.Option("--live", help="Then keep acting, through the network's services")] = False,
+    rate: Annotated[float, typer.Option(min=0.01, max=1_000, help="Live actions per second")] = 1.0,
+    duration: Annotated[float | None, typer.Option(min=0, help="Stop acting live after this many seconds")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print a JSON summary instead of progress")] = False,
+) -> None:
+    """Fill the network with simulated people and their life: follows, posts, likes, comments, mentions."""
+    from viewfinder.network.simulator.live import Action, LiveSummary, run_live
+    from viewfinder.network.simulator.simulation import simulate
+
+    if not users and not live:
+        raise typer.BadParameter("nothing to do: add people (--users N) or act live (--live)", param_hint="--users")
+    settings = _settings()
+    report: dict[str, Any] = {}
+    if users:
+        summary = _with_resources(
+            settings,
+            lambda resources: simulate(resources.db, resources.storage, users=users, days=days, seed=seed),
+        )
+        report = summary.as_dict()
+        if not as_json:
+            console.print(
+                f"Simulated {summary.people} people over {summary.days} days in {summary.seconds:.1f} s: "
+                f"{summary.follows} follows, {summary.posts} posts, {summary.likes} likes, "
+                f"{summary.comments + summary.replies} comments, {summary.notifications} notifications.\n"
+                f"Sign in as any of them (e.g. {', '.join(summary.usernames_sample[:3])}) "
+                f"with the password: {summary.password}",
+                highlight=False,
+            )
+    if live:
+
+        def show(action: Action) -> None:
+            if not as_json:
+                print(action.line(), flush=True)
+
+        outcome = LiveSummary()
+        with contextlib.suppress(KeyboardInterrupt):  # Ctrl-C ends the run; what was done is still reported
+            _with_resources(
+                settings,
+                lambda resources: run_live(
+                    resources.db,
+                    resources.storage,
+                    rate=rate,
+                    duration=duration,
+                    on_action=show,
+                    summary=outcome,
+                ),
+            )
+        report["live"] = outcome.as_dict()
+        if not as_json:
+            done = ", ".join(f"{count} {kind}" for kind, count in outcome.actions.most_common()) or "nothing"
+            console.print(f"Acted for {outcome.seconds:.0f} s: {done}; {outcome.refused} refused.", highlight=False)
+    if as_json:
+        print(json.dumps(report, indent=2))
 
 
 @audit_app.command("verify")
