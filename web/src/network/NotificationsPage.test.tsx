@@ -13,6 +13,7 @@ const KINDS: [NotificationKind, string][] = [
   ["follow", "started following you."],
   ["follow_request", "asked to follow you."],
   ["mention", "mentioned you."],
+  ["tag", "tagged you in a post."],
 ];
 
 function notification(kind: NotificationKind, index: number): Notification {
