@@ -25,6 +25,7 @@ MAX_UPLOAD_BYTES = 15 * 1024 * 1024
 MAX_PIXELS = 40_000_000
 FULL_WIDTH = 1080
 THUMBNAIL_WIDTH = 320
+AVATAR_SIZE = 320
 JPEG_QUALITY = 85
 WHITE = (255, 255, 255)
 
@@ -61,6 +62,16 @@ def prepare_image(data: bytes, *, field: str = "file") -> PreparedImage:
         thumbnail_width=thumbnail.width,
         thumbnail_height=thumbnail.height,
     )
+
+
+def prepare_avatar(data: bytes, *, field: str = "file") -> bytes:
+    """Check an upload as `prepare_image` does and make it a profile picture: the middle square, as a JPEG of
+    `AVATAR_SIZE` pixels a side (smaller images keep their size)."""
+    if len(data) > MAX_UPLOAD_BYTES:
+        _refuse(field, f"The image is larger than {MAX_UPLOAD_BYTES // (1024 * 1024)} MB.", "too_large")
+    image = _upright_rgb(_open(data, field))
+    side = min(image.width, image.height, AVATAR_SIZE)
+    return _jpeg(ImageOps.fit(image, (side, side), Image.Resampling.LANCZOS))
 
 
 def _open(data: bytes, field: str) -> Image.Image:

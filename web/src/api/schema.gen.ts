@@ -735,6 +735,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/network/api/v1/avatars/{person_id}/{name}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Avatar
+         * @description An uploaded profile picture. Its address changes with each upload, so it may be cached for good.
+         */
+        get: operations["get_avatar_network_api_v1_avatars__person_id___name__get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/network/api/v1/comments/{comment_id}": {
         parameters: {
             query?: never;
@@ -973,6 +993,30 @@ export interface paths {
          *     Going public accepts the follow requests that wait.
          */
         patch: operations["update_me_network_api_v1_me_patch"];
+        trace?: never;
+    };
+    "/network/api/v1/me/avatar": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Upload Avatar
+         * @description Upload a profile picture (at most 15 MB); it replaces the one before.
+         */
+        put: operations["upload_avatar_network_api_v1_me_avatar_put"];
+        post?: never;
+        /**
+         * Delete Avatar
+         * @description Remove the profile picture.
+         */
+        delete: operations["delete_avatar_network_api_v1_me_avatar_delete"];
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/network/api/v1/me/follow-requests": {
@@ -1740,6 +1784,14 @@ export interface components {
              * @description People to tag, at most 20, as a JSON array: [{"username": "ada", "x": 0.5, "y": 0.4, "media": 0}]; x and y (0 to 1, from the top left) say where on the image, and are left out on a video
              */
             user_tags?: string | null;
+        };
+        /** Body_upload_avatar_network_api_v1_me_avatar_put */
+        Body_upload_avatar_network_api_v1_me_avatar_put: {
+            /**
+             * File
+             * @description A JPEG, PNG or WebP image; its middle square is kept
+             */
+            file: string;
         };
         /**
          * CaptionEntity
@@ -4289,6 +4341,38 @@ export interface operations {
             };
         };
     };
+    get_avatar_network_api_v1_avatars__person_id___name__get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                person_id: string;
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The picture */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "image/jpeg": unknown;
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
     delete_comment_network_api_v1_comments__comment_id__delete: {
         parameters: {
             query?: never;
@@ -4706,6 +4790,59 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    upload_avatar_network_api_v1_me_avatar_put: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": components["schemas"]["Body_upload_avatar_network_api_v1_me_avatar_put"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Me"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    delete_avatar_network_api_v1_me_avatar_delete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Me"];
                 };
             };
         };

@@ -1,4 +1,4 @@
-import { screen } from "@testing-library/react";
+import { screen, waitFor } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { mockApi, renderPage } from "@/test/render";
 import EditProfilePage from "./EditProfilePage";
@@ -46,7 +46,6 @@ describe("EditProfilePage", () => {
       username: "ada_l",
       bio: "",
       website: null,
-      avatar_url: null,
       account_type: "personal",
       is_private: false,
     });
@@ -71,6 +70,27 @@ describe("EditProfilePage", () => {
     // Known codes are shown in the person's language, by the one error mapping.
     expect(await screen.findByText("This username is taken. Choose another.")).toBeInTheDocument();
     expect(field).toHaveAttribute("aria-invalid", "true");
+  });
+
+  it("uploads a picture at once, and removes it", async () => {
+    const url = "/network/api/v1/avatars/1/2.jpg";
+    const calls = mockApi({
+      "GET /network/api/v1/auth/me": [200, me],
+      "PUT /network/api/v1/me/avatar": [200, { ...me, avatar_url: url }],
+      "DELETE /network/api/v1/me/avatar": [200, { ...me, avatar_url: null }],
+    });
+    renderPage(<EditProfilePage />);
+    const picture = new File(["png bytes"], "me.png", { type: "image/png" });
+    await userEvent.upload(await screen.findByLabelText("Change picture"), picture);
+    const remove = await screen.findByRole("button", { name: "Remove picture" });
+    const sent = calls.find((call) => call.method === "PUT");
+    expect(sent?.path).toBe("/network/api/v1/me/avatar");
+    // The multipart body, parsed by fetch's own FormData (another realm than the page's).
+    expect((sent?.body as FormData).get("file")).toMatchObject({ type: "image/png", size: picture.size });
+
+    await userEvent.click(remove);
+    await waitFor(() => expect(screen.queryByRole("button", { name: "Remove picture" })).not.toBeInTheDocument());
+    expect(calls.map((call) => call.method)).toContain("DELETE");
   });
 
   it("counts the bio's characters", async () => {

@@ -1,6 +1,6 @@
-/** `/network/settings/profile`: name, username, bio, website, picture, account type and privacy. */
+/** `/network/settings/profile`: picture (uploaded), name, username, bio, website, account type and privacy. */
 import { zodResolver } from "@hookform/resolvers/zod";
-import { useQueryClient } from "@tanstack/react-query";
+import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { Switch } from "radix-ui";
 import { useId, useMemo } from "react";
 import { Controller, useForm, useWatch } from "react-hook-form";
@@ -18,7 +18,7 @@ import { networkApi, networkKeys, type NetworkMe } from "./api";
 import { RequireNetworkSession } from "./components/RequireNetworkSession";
 import { MAX_USERNAME_LENGTH, usernameField } from "./username";
 
-const FIELDS = ["name", "username", "bio", "website", "avatar_url", "account_type", "is_private"] as const;
+const FIELDS = ["name", "username", "bio", "website", "account_type", "is_private"] as const;
 const MAX_BIO_LENGTH = 150;
 const MAX_NAME_LENGTH = 64;
 const ACCOUNT_TYPES = ["personal", "creator", "business"] as const;
@@ -56,7 +56,6 @@ function EditProfileForm({ me }: { me: NetworkMe }) {
       username: usernameField(t),
       bio: z.string().max(MAX_BIO_LENGTH, t("validation.bioTooLong", { max: MAX_BIO_LENGTH })),
       website: address,
-      avatar_url: address,
       account_type: z.enum(ACCOUNT_TYPES),
       is_private: z.boolean(),
     });
@@ -69,30 +68,25 @@ function EditProfileForm({ me }: { me: NetworkMe }) {
       username: me.username,
       bio: me.bio,
       website: me.website ?? "",
-      avatar_url: me.avatar_url ?? "",
       account_type: me.account_type,
       is_private: me.is_private,
     },
   });
   const { errors, isSubmitting, isDirty } = form.formState;
-  const [bio, avatarUrl, name] = useWatch({ control: form.control, name: ["bio", "avatar_url", "name"] });
+  const [bio, name] = useWatch({ control: form.control, name: ["bio", "name"] });
 
   const onSubmit = form.handleSubmit(async (values) => {
     try {
       const updated = await unwrap(
         networkApi.PATCH("/network/api/v1/me", {
-          // Empty addresses remove them (null), as the server expects.
-          body: { ...values, website: values.website || null, avatar_url: values.avatar_url || null },
+          // An empty address removes it (null), as the server expects; the picture is uploaded on its own.
+          body: { ...values, website: values.website || null },
         }),
       );
       queryClient.setQueryData(networkKeys.me, updated);
       void queryClient.invalidateQueries({ queryKey: networkKeys.profile(me.username) });
       void queryClient.invalidateQueries({ queryKey: networkKeys.profile(updated.username) });
-      form.reset({
-        ...values,
-        website: updated.website ?? "",
-        avatar_url: updated.avatar_url ?? "",
-      });
+      form.reset({ ...values, website: updated.website ?? "" });
       toast.success(t("edit.saved"));
     } catch (error) {
       showError(error, { setError: form.setError, fields: FIELDS });
@@ -104,13 +98,7 @@ function EditProfileForm({ me }: { me: NetworkMe }) {
       <PageHeader title={t("edit.title")} description={t("edit.description")} />
       <form noValidate onSubmit={onSubmit} className="space-y-5">
         <FormError message={errors.root?.server?.message} />
-        <div className="flex items-center gap-3 rounded-lg bg-zinc-50 p-3 dark:bg-zinc-900">
-          <Avatar name={name || me.name} url={avatarUrl || null} size="md" />
-          <div className="min-w-0">
-            <p className="truncate text-sm font-semibold">{me.username}</p>
-            <p className="truncate text-sm text-zinc-500 dark:text-zinc-400">{me.email}</p>
-          </div>
-        </div>
+        <AvatarPicker me={me} name={name || me.name} />
         <Field label={t("fields.name")} error={errors.name?.message}>
           {(control) => <Input {...control} autoComplete="name" {...form.register("name")} />}
         </Field>
@@ -139,11 +127,6 @@ function EditProfileForm({ me }: { me: NetworkMe }) {
         <Field label={t("fields.website")} error={errors.website?.message} hint={t("edit.websiteHint")}>
           {(control) => (
             <Input {...control} type="url" inputMode="url" placeholder="https://" {...form.register("website")} />
-          )}
-        </Field>
-        <Field label={t("fields.avatarUrl")} error={errors.avatar_url?.message} hint={t("edit.avatarHint")}>
-          {(control) => (
-            <Input {...control} type="url" inputMode="url" placeholder="https://" {...form.register("avatar_url")} />
           )}
         </Field>
         <Field label={t("fields.accountType")} error={errors.account_type?.message} hint={t("edit.accountTypeHint")}>
@@ -187,5 +170,83 @@ function EditProfileForm({ me }: { me: NetworkMe }) {
         </Button>
       </form>
     </>
+  );
+}
+
+/** The picture, changed or removed at once (apart from the form's Save): an upload is cropped to a square. */
+function AvatarPicker({ me, name }: { me: NetworkMe; name: string }) {
+  const { t } = useTranslation("network");
+  const queryClient = useQueryClient();
+  const inputId = useId();
+  const saved = (updated: NetworkMe) => {
+    queryClient.setQueryData(networkKeys.me, updated);
+    void queryClient.invalidateQueries({ queryKey: networkKeys.profile(me.username) });
+  };
+  const upload = useMutation({
+    mutationFn: (file: File) =>
+      unwrap(
+        networkApi.PUT("/network/api/v1/me/avatar", {
+          // The body really is FormData (the browser sets the multipart boundary); see useCreatePost.
+          body: { file: "" },
+          bodySerializer: () => {
+            const form = new FormData();
+            form.append("file", file, file.name);
+            return form;
+          },
+        }),
+      ),
+    onSuccess: (updated) => {
+      saved(updated);
+      toast.success(t("edit.pictureSaved"));
+    },
+    onError: (error) => showError(error),
+  });
+  const remove = useMutation({
+    mutationFn: () => unwrap(networkApi.DELETE("/network/api/v1/me/avatar")),
+    onSuccess: (updated) => {
+      saved(updated);
+      toast.success(t("edit.pictureRemoved"));
+    },
+    onError: (error) => showError(error),
+  });
+  const busy = upload.isPending || remove.isPending;
+
+  return (
+    <div className="flex items-center gap-3 rounded-lg bg-zinc-50 p-3 dark:bg-zinc-900">
+      <Avatar name={name} url={me.avatar_url} size="md" />
+      <div className="min-w-0 flex-1">
+        <p className="truncate text-sm font-semibold">{me.username}</p>
+        <div className="flex flex-wrap gap-x-3">
+          <label
+            htmlFor={inputId}
+            className="cursor-pointer text-sm font-semibold text-brand-600 focus-within:underline hover:underline dark:text-brand-500"
+          >
+            {t("edit.changePicture")}
+            <input
+              id={inputId}
+              type="file"
+              accept="image/jpeg,image/png,image/webp"
+              className="sr-only"
+              disabled={busy}
+              onChange={(event) => {
+                const file = event.target.files?.[0];
+                event.target.value = ""; // choosing the same file again still uploads it
+                if (file) upload.mutate(file);
+              }}
+            />
+          </label>
+          {me.avatar_url && (
+            <button
+              type="button"
+              disabled={busy}
+              onClick={() => remove.mutate()}
+              className="text-sm font-semibold text-zinc-500 hover:underline dark:text-zinc-400"
+            >
+              {t("edit.removePicture")}
+            </button>
+          )}
+        </div>
+      </div>
+    </div>
   );
 }

@@ -19,14 +19,21 @@ export function renderPage(element: ReactElement, options: { at?: string; path?:
   return renderWithApp([{ path: options.path ?? "*", element }], options);
 }
 
+/** A request's body as sent: JSON parsed, multipart as FormData. */
+async function bodyOf(request: Request): Promise<unknown> {
+  if (request.method === "GET") return undefined;
+  if (request.headers.get("content-type")?.startsWith("multipart/form-data")) return request.clone().formData();
+  const text = await request.clone().text();
+  return text ? JSON.parse(text) : undefined;
+}
+
 /** Answers fetch calls from a table of `METHOD /path` → [status, body]; records what was asked. */
 export function mockApi(answers: Record<string, [number, unknown] | ((request: Request) => [number, unknown])>) {
   const calls: { method: string; path: string; body: unknown }[] = [];
   const fetchMock = async (input: RequestInfo | URL, init?: RequestInit) => {
     const request = input instanceof Request ? input : new Request(String(input), init);
     const url = new URL(request.url);
-    const text = request.method === "GET" ? "" : await request.clone().text();
-    calls.push({ method: request.method, path: url.pathname + url.search, body: text ? JSON.parse(text) : undefined });
+    calls.push({ method: request.method, path: url.pathname + url.search, body: await bodyOf(request) });
     const answer = answers[`${request.method} ${url.pathname}`];
     if (!answer)
       return new Response(JSON.stringify({ type: "not-found", title: "Not found", status: 404 }), {

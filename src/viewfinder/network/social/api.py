@@ -72,6 +72,7 @@ from viewfinder.network.social.schemas import (
 )
 from viewfinder.network.social.service import (
     accounts,
+    avatars,
     explore,
     feed,
     interactions,
@@ -173,6 +174,44 @@ async def update_me(body: NetworkProfileUpdate, viewer: CurrentViewer, session: 
     Going public accepts the follow requests that wait."""
     person = await people.update_profile(session, viewer.person, body.changes())
     return Me.model_validate(person)
+
+
+@router.put("/me/avatar")
+async def upload_avatar(
+    viewer: CurrentViewer,
+    session: DbSession,
+    resources: ResourcesDep,
+    background: BackgroundTasks,
+    file: Annotated[UploadFile, File(description="A JPEG, PNG or WebP image; its middle square is kept")],
+) -> Me:
+    """Upload a profile picture (at most 15 MB); it replaces the one before."""
+    data = await file.read(MAX_UPLOAD_BYTES + 1)
+    replaced = await avatars.set_avatar(session, resources.storage, viewer.person, data)
+    if replaced:
+        background.add_task(posts.remove_files, resources.storage, [replaced])
+    return Me.model_validate(viewer.person)
+
+
+@router.delete("/me/avatar")
+async def delete_avatar(
+    viewer: CurrentViewer, session: DbSession, resources: ResourcesDep, background: BackgroundTasks
+) -> Me:
+    """Remove the profile picture."""
+    replaced = await avatars.remove_avatar(session, viewer.person)
+    if replaced:
+        background.add_task(posts.remove_files, resources.storage, [replaced])
+    return Me.model_validate(viewer.person)
+
+
+@router.get(
+    "/avatars/{person_id}/{name}",
+    response_class=Response,
+    responses={200: {"content": {"image/jpeg": {}}, "description": "The picture"}},
+)
+async def get_avatar(person_id: str, name: str, resources: ResourcesDep) -> Response:
+    """An uploaded profile picture. Its address changes with each upload, so it may be cached for good."""
+    data = await avatars.read_avatar(resources.storage, person_id, name)
+    return Response(data, media_type="image/jpeg", headers={"Cache-Control": "public, max-age=31536000, immutable"})
 
 
 # People
