@@ -2,7 +2,7 @@ import { screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { mockApi, renderPage } from "@/test/render";
 import PostPage from "./PostPage";
-import { comment, post } from "./posts/testData";
+import { author, comment, post } from "./posts/testData";
 import { me, signInToNetwork, signOutOfNetwork } from "./testData";
 import type { Post } from "./posts/queries";
 
@@ -31,6 +31,19 @@ describe("PostPage", () => {
     expect(screen.getByRole("link", { name: "@ada" })).toHaveAttribute("href", "/network/ada");
     expect(screen.getByText("Genoa")).toBeInTheDocument();
     expect(await screen.findByText("Lovely")).toBeInTheDocument();
+  });
+
+  it("names the people tagged on it, each a link to their profile", async () => {
+    const tagged = (username: string) => ({
+      person: { ...author, id: username, username },
+      media_position: 0,
+      x: 0.5,
+      y: 0.5,
+    });
+    show(post({ user_tags: [tagged("ada"), tagged("bob")] }));
+    expect((await screen.findByRole("link", { name: "ada" })).closest("p")).toHaveTextContent("With ada, bob");
+    expect(screen.getByRole("link", { name: "ada" })).toHaveAttribute("href", "/network/ada");
+    expect(screen.getByRole("link", { name: "bob" })).toHaveAttribute("href", "/network/bob");
   });
 
   it("likes, then unlikes, with the server's count", async () => {

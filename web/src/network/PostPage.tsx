@@ -1,6 +1,7 @@
 /**
  * `/network/p/:postId`: one post as Instagram shows it: the author, the images (a carousel for several), the
- * heart and its count, the caption with its hashtags and mentions as links, the location, and the comments.
+ * heart and its count, the caption with its hashtags and mentions as links, who is tagged, the location, and the
+ * comments.
  */
 import { MapPin, MessageCircle } from "lucide-react";
 import { useTranslation } from "react-i18next";
@@ -16,6 +17,7 @@ import { LikeButton, LikeCount } from "./posts/LikeButton";
 import { MediaCarousel } from "./posts/MediaCarousel";
 import { PostMenu } from "./posts/PostMenu";
 import { useLikePost, usePost, type Post } from "./posts/queries";
+import { TaggedPeople } from "./posts/TaggedPeople";
 
 export default function PostPage() {
   const { postId = "" } = useParams();
@@ -101,6 +103,7 @@ function PostView({ post, me }: { post: Post; me: NetworkMe | null }) {
             <Caption text={post.caption} entities={post.caption_entities} />
           </p>
         )}
+        <TaggedPeople tags={post.user_tags} />
         <p className="text-xs uppercase text-zinc-500 dark:text-zinc-400">
           <time dateTime={post.created_at}>{dateTime(post.created_at)}</time>
           {post.edited_at && <span> · {t("post.edited")}</span>}

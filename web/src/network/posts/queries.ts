@@ -13,6 +13,7 @@ export type CaptionEntity = Schemas["CaptionEntity"];
 export type GridItem = Schemas["GridItem"];
 export type Comment = Schemas["Comment"];
 export type Hashtag = Schemas["Hashtag"];
+export type UserTag = Schemas["UserTag"];
 export type LikeStatus = Schemas["LikeStatus"];
 
 type CommentPage = { items: Comment[]; next_cursor?: string | null };
@@ -23,6 +24,7 @@ export const postKeys = {
   comments: (postId: string) => ["network", "post", postId, "comments"] as const,
   replies: (commentId: string) => ["network", "comment", commentId, "replies"] as const,
   grid: (username: string) => ["network", "grid", username.toLowerCase()] as const,
+  tagged: (username: string) => ["network", "tagged", username.toLowerCase()] as const,
   hashtag: (name: string) => ["network", "hashtag", name.toLowerCase()] as const,
   hashtagPosts: (name: string) => ["network", "hashtag", name.toLowerCase(), "posts"] as const,
   hashtagTop: (name: string) => ["network", "hashtag", name.toLowerCase(), "top"] as const,
@@ -45,6 +47,21 @@ export function usePersonGrid(username: string, enabled: boolean) {
     queryFn: ({ pageParam }) =>
       unwrap(
         networkApi.GET("/network/api/v1/people/{username}/posts", {
+          params: { path: { username }, query: pageQuery(pageParam, GRID_PAGE) },
+        }),
+      ),
+    ...cursorPaging,
+    enabled,
+  });
+}
+
+/** The posts the person is tagged in: their profile's "Tagged" grid. */
+export function usePersonTagged(username: string, enabled: boolean) {
+  return useInfiniteQuery({
+    queryKey: postKeys.tagged(username),
+    queryFn: ({ pageParam }) =>
+      unwrap(
+        networkApi.GET("/network/api/v1/people/{username}/tagged", {
           params: { path: { username }, query: pageQuery(pageParam, GRID_PAGE) },
         }),
       ),
@@ -138,6 +155,8 @@ export interface NewPost {
   location: string;
   /** A reel's cover image; without one the server takes a frame of the video. */
   poster?: File | null;
+  /** Usernames to tag: on an image at its centre, on a video without a point. */
+  tagged?: string[];
 }
 
 export const MIN_FILES = 1;
@@ -151,7 +170,15 @@ export const MAX_ALT_TEXT_LENGTH = 1000;
  * The multipart body of `POST /posts`: the kind, files in order, one alt text per file, a reel's cover, the caption
  * and location.
  */
-export function postFormData({ kind = "feed", files, altTexts, caption, location, poster }: NewPost): FormData {
+export function postFormData({
+  kind = "feed",
+  files,
+  altTexts,
+  caption,
+  location,
+  poster,
+  tagged = [],
+}: NewPost): FormData {
   const form = new FormData();
   form.append("kind", kind);
   files.forEach((file, index) => {
@@ -161,7 +188,16 @@ export function postFormData({ kind = "feed", files, altTexts, caption, location
   if (poster) form.append("poster", poster, poster.name);
   if (caption.trim()) form.append("caption", caption);
   if (location.trim()) form.append("location", location.trim());
+  if (tagged.length > 0) form.append("user_tags", JSON.stringify(userTags(kind, files, tagged)));
   return form;
+}
+
+/** The tags of the first image or video: a video's have no point, an image's sit across its middle. */
+function userTags(kind: PostKind, files: File[], usernames: string[]) {
+  const onVideo = kind === "reel" || files[0]?.type.startsWith("video/");
+  return usernames.map((username, index) =>
+    onVideo ? { username } : { username, x: Number(((index + 1) / (usernames.length + 1)).toFixed(3)), y: 0.5 },
+  );
 }
 
 export function useCreatePost(username: string) {
