@@ -67,6 +67,8 @@ def report(engine: str, summary: Summary, wall: float) -> None:
         f"{summary.follows:,} follows (+{summary.follow_requests:,} requests, {summary.unfollows:,} unfollowed), "
         f"{summary.posts:,} posts with {summary.media:,} pictures, {summary.likes + summary.comment_likes:,} likes, "
         f"{summary.comments + summary.replies:,} comments, {summary.mentions:,} mentions, "
+        f"{summary.user_tags:,} user tags on {summary.tagged_posts:,} posts, "
+        f"{summary.messages:,} messages in {summary.message_threads:,} threads ({summary.unread_threads:,} unread), "
         f"{summary.notifications:,} notifications"
     )
     phases = ", ".join(f"{name.removeprefix('network_')} {seconds:.1f} s" for name, seconds in summary.timings.items())

@@ -350,7 +350,8 @@ def network_simulate(
             console.print(
                 f"Simulated {summary.people} people over {summary.days} days in {summary.seconds:.1f} s: "
                 f"{summary.follows} follows, {summary.posts} posts, {summary.likes} likes, "
-                f"{summary.comments + summary.replies} comments, {summary.notifications} notifications.\n"
+                f"{summary.comments + summary.replies} comments, {summary.user_tags} tags, "
+                f"{summary.messages} messages, {summary.notifications} notifications.\n"
                 f"Sign in as any of them (e.g. {', '.join(summary.usernames_sample[:3])}) "
                 f"with the password: {summary.password}",
                 highlight=False,

@@ -1,11 +1,20 @@
 """The simulated timeline: from a population and a seed, every row the network would hold after D days of life
-(people, follows, posts with media, hashtags and mentions, likes, comments and replies, notifications), with
-every count already equal to its rows. Pure computation: nothing here touches the database (see `writer`).
+(people, follows, posts with media, hashtags, mentions and user tags, likes, comments and replies, direct
+messages, notifications), with every count already equal to its rows. Pure computation: nothing here touches
+the database (see `writer`).
 
 The period ends at the last UTC midnight and starts D days before, so one seed gives the same people, captions
 and counts whatever the hour of the run. Likes and comments on a post come from the author's followers (those
 who followed before it went out); how many grows with the followers, the post's quality and how active that
 audience is at the post's hour in each follower's own time zone, which gives "best time to post" a real signal.
+
+Some posts of ordinary people tag business accounts (a brand's fans, their brand) and friends at a point of an
+image, as the tags service allows (never oneself, each person once, at most 20). People who follow each other
+talk in direct messages, each message at an active hour of its sender's clock, with read marks kept as the
+messages service keeps them: the thread's `last_message_id` is its newest message, a sender has read up to their
+own message, and the recipient of a recent thread has often not read it yet. Tags and messages draw from
+generators of their own (derived from the seed), so adding them left the people, posts, likes and comments of a
+seed as they were.
 """
 
 from __future__ import annotations
@@ -21,17 +30,25 @@ from typing import Any
 from viewfinder.network.simulator.images import VARIANTS
 from viewfinder.network.simulator.population import Brand, SimPerson, grow_follows, make_people
 from viewfinder.network.simulator.vocabulary import (
+    BUSINESS_ANSWERS,
+    BUSINESS_QUESTIONS,
     CURVE_MEAN,
     DAILY_CURVE,
     EMOJI,
     GENERIC_COMMENTS,
+    MESSAGE_ANSWERS,
+    MESSAGE_CLOSERS,
+    MESSAGE_LINES,
+    MESSAGE_OPENERS,
     REPLIES,
     TOPICS,
 )
 from viewfinder.network.social.captions import parse_caption
 from viewfinder.network.social.ids import EPOCH_MS, id_at
 from viewfinder.network.social.models import AccountType, FollowState, LikeTarget, NotificationKind
+from viewfinder.network.social.service.messages import pair_key
 from viewfinder.network.social.service.posts import media_keys
+from viewfinder.network.social.service.tags import MAX_USER_TAGS
 
 Row = dict[str, Any]
 
@@ -55,6 +72,23 @@ LOCATION_SHARE = 0.3
 # Likes notify only in the last days, so that the notifications table stays small; older ones were read.
 LIKE_NOTIFICATION_DAYS = 2
 READ_AFTER = timedelta(days=2)
+TAG_SHARE = 0.15  # of ordinary people's posts, tagging one or two business accounts
+FAN_TAG_SHARE = 0.25  # of a brand's followers' posts (the brand is then the likelier business)
+FRIEND_TAG_SHARE = 0.35  # of the posts with tags, also tagging one or two people their author follows
+# Of the pairs who follow each other, the share who talk in direct messages over a long period (fewer in a few
+# days: 1 - e^(-days / CONVERSATION_DAYS) of this share).
+CONVERSATION_SHARE = 0.5
+CONVERSATION_DAYS = 10
+MESSAGES_MEAN = 3.5  # after the first, capped at MESSAGES_MAX in all
+MESSAGES_MAX = 16
+ANSWER_SHARE = 0.75  # of the messages after the first, sent by the other person
+LATER_SHARE = 0.12  # of the messages after the first, sent a day or so later rather than in the same chat
+# Of the threads whose last message came in the last READ_AFTER, the share its recipient has not read yet; of
+# older threads, a few.
+UNREAD_RECENT = 0.5
+UNREAD_OLDER = 0.06
+# The local hours someone sends messages at: when they are on the app at all (7:00 to midnight).
+ACTIVE_HOURS = tuple(hour for hour in range(24) if DAILY_CURVE[hour] >= 0.4)
 _EARLIEST = datetime.fromtimestamp(EPOCH_MS / 1000, UTC) + timedelta(days=1)
 
 
@@ -122,8 +156,19 @@ def local_hour(person: SimPerson, moment: datetime) -> int:
 
 
 class _Builder:
-    def __init__(self, rng: random.Random, people: list[SimPerson], existing: Existing, start: datetime, end: datetime):
+    def __init__(
+        self,
+        rng: random.Random,
+        people: list[SimPerson],
+        existing: Existing,
+        start: datetime,
+        end: datetime,
+        *,
+        tag_rng: random.Random,
+        message_rng: random.Random,
+    ):
         self.rng, self.people, self.existing, self.start, self.end = rng, people, existing, start, end
+        self.tag_rng, self.message_rng = tag_rng, message_rng
         self.ids = _Ids()
         self.rows: dict[str, list[Row]] = {
             name: []
@@ -135,9 +180,13 @@ class _Builder:
                 "network_post_media",
                 "network_post_hashtags",
                 "network_mentions",
+                "network_user_tags",
                 "network_comments",
                 "network_likes",
                 "network_notifications",
+                "network_message_threads",
+                "network_thread_members",
+                "network_messages",
             )
         }
         self.replies: list[Row] = []  # inserted after the top-level comments they answer
@@ -155,6 +204,7 @@ class _Builder:
             if person.account_type is AccountType.BUSINESS:
                 businesses.setdefault(person.topic, []).append(person.username)
         self.businesses = businesses
+        self.all_businesses = sorted({name for names in businesses.values() for name in names})
         self.brands = {person.topic: person.username for person in people if person.brand is not None}
         self.audience: list[list[float]] = []
         # The followers of a brand (by index), with the brand's username.
@@ -334,7 +384,53 @@ class _Builder:
             if mentioned is not None:
                 self.rows["network_mentions"].append({"post_id": post_id, "person_id": mentioned})
                 self.notify(mentioned, person.id, NotificationKind.MENTION, when, post_id=post_id)
+        self._tag(person, post, topic)
         self._react(person, post, topic)
+
+    # User tags
+
+    def _businesses_to_tag(self, author: SimPerson, topic: int, count: int) -> list[int]:
+        """Up to `count` business accounts (ids) for the author to tag: their brand first, when they are a
+        brand's fan, then those of the post's topic, else any business of the network."""
+        rng = self.tag_rng
+        chosen: list[int] = []
+        brand = self.brand_of_fans.get(author.index)
+        if brand is not None and rng.random() < 0.7:
+            chosen.append(self.by_username[brand])
+        pool = [self.by_username[name] for name in self.businesses.get(topic, ())]
+        if not pool:
+            pool = [self.by_username[name] for name in self.all_businesses]
+            pool += [person_id for person_id, _ in self.existing.businesses]
+        pool = [person_id for person_id in pool if person_id != author.id and person_id not in chosen]
+        chosen += rng.sample(pool, min(len(pool), count - len(chosen)))
+        return [person_id for person_id in chosen if person_id != author.id]
+
+    def _tag(self, author: SimPerson, post: Row, topic: int) -> None:
+        """Tag business accounts (and sometimes friends) on the post's images, as the tags service would."""
+        if author.account_type is AccountType.BUSINESS:
+            return
+        rng = self.tag_rng
+        share = FAN_TAG_SHARE if author.index in self.brand_of_fans else TAG_SHARE
+        if rng.random() >= share:
+            return
+        tagged = self._businesses_to_tag(author, topic, rng.randint(1, 2))
+        followed = self.following[author.index]
+        if followed and rng.random() < FRIEND_TAG_SHARE:
+            friends = [self.people[index].id for index in rng.sample(followed, min(len(followed), rng.randint(1, 2)))]
+            tagged += [friend for friend in friends if friend not in tagged]
+        # Never oneself, each person once, at most MAX_USER_TAGS: as `tags.parse_user_tags` refuses otherwise.
+        tagged = [person_id for person_id in dict.fromkeys(tagged) if person_id != author.id][:MAX_USER_TAGS]
+        for person_id in tagged:
+            self.rows["network_user_tags"].append(
+                {
+                    "post_id": post["id"],
+                    "person_id": person_id,
+                    "media_position": rng.randrange(post["media_count"]),
+                    "x": round(rng.uniform(0.08, 0.92), 3),
+                    "y": round(rng.uniform(0.08, 0.92), 3),
+                }
+            )
+            self.notify(person_id, author.id, NotificationKind.TAG, post["created_at"], post_id=post["id"])
 
     # Likes and comments
 
@@ -433,6 +529,99 @@ class _Builder:
             if mentioned is not None and mentioned not in (actor, recipient):
                 self.notify(mentioned, actor, NotificationKind.MENTION, when, post_id=post_id, comment_id=comment_id)
 
+    # Direct messages
+
+    def add_messages(self, days: int) -> None:
+        """Conversations between some of the people who follow each other (as the follows stand at the end)."""
+        rng = self.message_rng
+        chance = CONVERSATION_SHARE * (1 - math.exp(-days / CONVERSATION_DAYS))
+        follows = {(follower, followee) for follower, followees in enumerate(self.following) for followee in followees}
+        pairs = sorted((first, second) for first, second in follows if first < second and (second, first) in follows)
+        for first, second in pairs:
+            if rng.random() < chance:
+                starter, other = (first, second) if rng.random() < 0.5 else (second, first)
+                # A business answers the people who write to it; it does not write first.
+                if self.people[starter].account_type is AccountType.BUSINESS:
+                    starter, other = other, starter
+                self._conversation(self.people[starter], self.people[other], days)
+
+    def _active(self, person: SimPerson, moment: datetime) -> datetime:
+        """The moment, or, when the person is asleep then, a moment in the next hour they are on the app."""
+        rng = self.message_rng
+        local = (moment.hour + moment.minute / 60 + moment.second / 3600 + person.offset_hours) % 24
+        hour = int(local)
+        if hour in ACTIVE_HOURS:
+            return moment
+        ahead = next(step for step in range(1, 25) if (hour + step) % 24 in ACTIVE_HOURS)
+        # To the start of that local hour, then into it (by a minute at least, so that rounding keeps it there).
+        return _ms(moment + timedelta(hours=hour + ahead - local, seconds=rng.uniform(60, 3000)))
+
+    def _first_message_time(self, person: SimPerson, days: int) -> datetime:
+        rng = self.message_rng
+        hour = rng.choices(ACTIVE_HOURS, weights=[DAILY_CURVE[hour] for hour in ACTIVE_HOURS])[0]
+        local_seconds = rng.randrange(days) * 86_400 + hour * 3600 + rng.uniform(0, 3540)
+        # As for posts: whole days keep the local hour while staying inside the period.
+        utc_seconds = (local_seconds - person.offset_hours * 3600) % (days * 86_400)
+        return _ms(self.start + timedelta(seconds=utc_seconds))
+
+    def _message_text(self, sender: SimPerson, recipient: SimPerson, topic: int, number: int, count: int) -> str:
+        rng = self.message_rng
+        name = TOPICS[topic].name
+        pool: tuple[str, ...]
+        if sender.account_type is AccountType.BUSINESS and recipient.account_type is not AccountType.BUSINESS:
+            pool = BUSINESS_ANSWERS
+        elif number == 0:
+            pool = BUSINESS_QUESTIONS if recipient.account_type is AccountType.BUSINESS else MESSAGE_OPENERS
+        elif number == count - 1 and count > 2:
+            pool = MESSAGE_CLOSERS
+        else:
+            pool = MESSAGE_LINES if rng.random() < 0.5 else MESSAGE_ANSWERS
+        return rng.choice(pool).format(topic=name)
+
+    def _conversation(self, starter: SimPerson, other: SimPerson, days: int) -> None:
+        """A thread of a few messages, its members' read marks, and its last message."""
+        rng = self.message_rng
+        shared = sorted(set(starter.interests) & set(other.interests))
+        topic = rng.choice(shared) if shared else starter.topic
+        count = min(MESSAGES_MAX, 1 + _poisson(rng, MESSAGES_MEAN))
+        when = self._first_message_time(starter, days)
+        sender, recipient = starter, other
+        sent: list[tuple[int, SimPerson, str, datetime]] = []  # id, sender, text, time
+        for number in range(count):
+            if number:
+                if rng.random() < ANSWER_SHARE:
+                    sender, recipient = recipient, sender
+                    pause = rng.expovariate(1 / (30 * 60))
+                else:
+                    pause = rng.expovariate(1 / 90)
+                if rng.random() < LATER_SHARE:
+                    pause = rng.uniform(0.5, 3) * 86_400
+                when = self._active(sender, _ms(when + timedelta(seconds=20 + pause)))
+            if when >= self.end:
+                break
+            sent.append((self.ids.at(when), sender, self._message_text(sender, recipient, topic, number, count), when))
+        first_at = sent[0][3]  # the first message is always inside the period
+        last_id, last_sender, _, last_at = sent[-1]
+        thread_id = self.ids.at(first_at)
+        self.rows["network_message_threads"].append(
+            {"id": thread_id, "pair_key": pair_key(starter.id, other.id), "created_at": first_at,
+             "last_message_id": last_id}
+        )  # fmt: skip
+        self.rows["network_messages"].extend(
+            {"id": message_id, "thread_id": thread_id, "sender_id": person.id, "text": text, "created_at": at}
+            for message_id, person, text, at in sent
+        )
+        # Sending marks the thread read for the sender; the other has read it all, or only up to their own last
+        # message (or nothing, if they have not answered yet).
+        unread = rng.random() < (UNREAD_RECENT if last_at >= self.end - READ_AFTER else UNREAD_OLDER)
+        for member in (starter, other):
+            mark: int | None = last_id
+            if member is not last_sender and unread:
+                mark = max((message_id for message_id, person, _, _ in sent if person is member), default=None)
+            self.rows["network_thread_members"].append(
+                {"thread_id": thread_id, "person_id": member.id, "last_read_message_id": mark}
+            )
+
     # Notifications
 
     def notify(
@@ -513,9 +702,19 @@ def build_timeline(
     start, end = period(days, now)
     people = make_people(count, rng, start=start, taken=existing.usernames, brand=brand)
     edges = grow_follows(people, rng)
-    builder = _Builder(rng, people, existing, start, end)
+    builder = _Builder(
+        rng,
+        people,
+        existing,
+        start,
+        end,
+        # Generators of their own: what they draw leaves the main generator's people, posts and likes as they were.
+        tag_rng=random.Random(f"{seed}:tags"),  # noqa: S311 - as above
+        message_rng=random.Random(f"{seed}:messages"),  # noqa: S311 - as above
+    )
     builder.add_people()
     builder.add_follows(edges)
     builder.add_posts(days)
+    builder.add_messages(days)
     builder.finish()
     return Timeline(start, end, people, builder.rows, builder.art, builder.unfollows)

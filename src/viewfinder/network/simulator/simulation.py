@@ -56,6 +56,13 @@ class Summary:
     comments: int
     replies: int
     notifications: int
+    # People tagged on photos (rows), and the posts that tag anyone.
+    user_tags: int
+    tagged_posts: int
+    # Direct messages: threads, messages in them, and threads with messages their recipient has not read.
+    message_threads: int
+    messages: int
+    unread_threads: int
     seconds: float
     password: str = SIMULATOR_PASSWORD
     usernames_sample: list[str] = field(default_factory=list)
@@ -101,6 +108,14 @@ def summarise(timeline: Timeline, seconds: float, timings: dict[str, float], see
     follows = rows["network_follows"]
     likes = rows["network_likes"]
     comments = rows["network_comments"]
+    tags = rows["network_user_tags"]
+    last_message = {row["id"]: row["last_message_id"] for row in rows["network_message_threads"]}
+    # A member has unread messages when their mark is short of the last message (the sender's never is).
+    unread = {
+        row["thread_id"]
+        for row in rows["network_thread_members"]
+        if row["last_read_message_id"] != last_message[row["thread_id"]]
+    }
     return Summary(
         seed=seed,
         days=(timeline.end - timeline.start).days,
@@ -122,6 +137,11 @@ def summarise(timeline: Timeline, seconds: float, timings: dict[str, float], see
         comments=sum(row["parent_id"] is None for row in comments),
         replies=sum(row["parent_id"] is not None for row in comments),
         notifications=len(rows["network_notifications"]),
+        user_tags=len(tags),
+        tagged_posts=len({row["post_id"] for row in tags}),
+        message_threads=len(last_message),
+        messages=len(rows["network_messages"]),
+        unread_threads=len(unread),
         seconds=round(seconds, 2),
         usernames_sample=[row["username"] for row in people[:5]],
         timings={name: round(value, 2) for name, value in timings.items()},

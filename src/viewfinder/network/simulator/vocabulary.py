@@ -497,3 +497,58 @@ BIO_LINES = (
     "Making things",
     "",
 )
+
+# Direct messages: how a conversation opens, goes on and ends; `{topic}` is a topic's name (coffee, travel…).
+MESSAGE_OPENERS = (
+    "Hey!",
+    "Hi :)",
+    "Hey, how are you?",
+    "Long time no see!",
+    "Hiii",
+    "Hey, quick question",
+    "Good morning!",
+    "Are you around this weekend?",
+)
+MESSAGE_LINES = (
+    "Loved your last {topic} post",
+    "Got any tips for me? You always know the good places",
+    "We should meet up soon!",
+    "Where did you take that last photo?",
+    "I tried the place you posted about, so good",
+    "How was your week?",
+    "Sending you something you'll like",
+    "Did you see the new {topic} spot that opened?",
+    "Free on Saturday?",
+    "Your feed is so nice lately",
+)
+MESSAGE_ANSWERS = (
+    "Thanks!!",
+    "Haha yes",
+    "Not yet, you?",
+    "Sure, when?",
+    "Let me check and get back to you",
+    "Yes! Saturday works",
+    "Omg same",
+    "Totally",
+    "I'd love that",
+    "It was such a good day",
+    "Sending you the link",
+)
+MESSAGE_CLOSERS = ("See you then!", "Talk soon", "👋", "Perfect, thanks!", "Can't wait", "Night!", "❤️")
+# To and from business accounts.
+BUSINESS_QUESTIONS = (
+    "Hi! Are you open this Sunday?",
+    "Do you ship abroad?",
+    "Can I book for Saturday?",
+    "Hi, is there still a {topic} workshop this month?",
+    "Do you have gift cards?",
+    "Love your {topic} posts! Do you collaborate with small creators?",
+)
+BUSINESS_ANSWERS = (
+    "Hi! Yes, from 9 to 5 😊",
+    "We do! Send us your address",
+    "Of course, see you then",
+    "Thanks for reaching out! We'll get back to you soon",
+    "Yes, at the counter or on our website",
+    "Thank you so much! Drop us an email",
+)

@@ -88,7 +88,7 @@ async def tag_people(session: AsyncSession, post_id: int, author_id: int, tags: 
             NetworkPerson.username_key.in_(list(wanted)), unblocked(author_id, NetworkPerson.id)
         )
     )
-    found = dict(rows.tuples().all())
+    found: dict[str, int] = dict(rows.all())
     for key in wanted:
         if key not in found:
             _refuse(f"No account called @{key} can be tagged.")
