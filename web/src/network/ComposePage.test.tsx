@@ -2,7 +2,7 @@ import { screen, waitFor } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import i18n from "@/i18n";
 import { mockApi, renderWithApp } from "@/test/render";
-import ComposePage, { countHashtags } from "./ComposePage";
+import ComposePage, { countHashtags, usernamesIn } from "./ComposePage";
 import { checkSingleFile, parseKind } from "./posts/composeKinds";
 import { postFormData } from "./posts/queries";
 import { post } from "./posts/testData";
@@ -120,6 +120,33 @@ describe("postFormData", () => {
     const form = postFormData({ files: [image("a.png")], altTexts: [""], caption: " ", location: "" });
     expect(form.has("caption")).toBe(false);
     expect(form.has("location")).toBe(false);
+    expect(form.has("user_tags")).toBe(false);
+  });
+
+  it("tags people across the first image, and on a reel's video without a point", () => {
+    const files = [image("a.png")];
+    const form = postFormData({ files, altTexts: [""], caption: "", location: "", tagged: ["ada", "bob"] });
+    expect(JSON.parse(form.get("user_tags") as string)).toEqual([
+      { username: "ada", x: 0.333, y: 0.5 },
+      { username: "bob", x: 0.667, y: 0.5 },
+    ]);
+    const clip = new File(["v"], "clip.mp4", { type: "video/mp4" });
+    const reel = postFormData({
+      kind: "reel",
+      files: [clip],
+      altTexts: [""],
+      caption: "",
+      location: "",
+      tagged: ["ada"],
+    });
+    expect(JSON.parse(reel.get("user_tags") as string)).toEqual([{ username: "ada" }]);
+  });
+});
+
+describe("usernamesIn", () => {
+  it("reads usernames separated by spaces or commas, with or without @, each once", () => {
+    expect(usernamesIn(" @ada, bob  ada,,@Carl.x ")).toEqual(["ada", "bob", "Carl.x"]);
+    expect(usernamesIn("  ")).toEqual([]);
   });
 });
 

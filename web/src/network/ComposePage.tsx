@@ -1,6 +1,6 @@
 /**
  * `/network/new`: share a post. Choose 1 to 10 images (previews, and an alt text for each), write a caption
- * (2,200 characters, 30 hashtags) and a place, and post; then the new post's page. Or a reel (one MP4 video with a
+ * (2,200 characters, 30 hashtags), a place and people to tag, and post; then the new post's page. Or a reel (one MP4 video with a
  * preview, an optional cover image, a caption), then its page; or a story (one image or MP4 video, no caption,
  * `?kind=story` chooses it), then home, where the stories tray shows it.
  */
@@ -30,7 +30,7 @@ import {
   useCreatePost,
 } from "./posts/queries";
 
-const PLACED_FIELDS = /^(kind|files|poster|caption|location|files\[\d+\]|alt_texts\[\d+\])$/;
+const PLACED_FIELDS = /^(kind|files|poster|caption|location|user_tags|files\[\d+\]|alt_texts\[\d+\])$/;
 
 /**
  * How many hashtags the caption has, for the live counter only: what counts in the end is the server's parse
@@ -38,6 +38,15 @@ const PLACED_FIELDS = /^(kind|files|poster|caption|location|files\[\d+\]|alt_tex
  */
 export function countHashtags(caption: string): number {
   return caption.match(/(?:^|[^\p{L}\p{N}_&])#[\p{L}\p{N}_]+/gu)?.length ?? 0;
+}
+
+/** The usernames typed in the tag field: separated by spaces or commas, with or without "@", each once. */
+export function usernamesIn(text: string): string[] {
+  const names = text
+    .split(/[\s,]+/)
+    .map((name) => name.replace(/^@/, ""))
+    .filter(Boolean);
+  return [...new Set(names)];
 }
 
 export function captionLength(caption: string): number {
@@ -67,6 +76,7 @@ function ComposeForm({ me }: { me: NetworkMe }) {
   const [altTexts, setAltTexts] = useState<string[]>([]);
   const [caption, setCaption] = useState("");
   const [location, setLocation] = useState("");
+  const [tagged, setTagged] = useState("");
   const [errors, setErrors] = useState<Record<string, string>>({});
   const previews = usePreviews(files);
 
@@ -124,6 +134,7 @@ function ComposeForm({ me }: { me: NetworkMe }) {
         caption: story ? "" : caption,
         location: story ? "" : location,
         poster: takesPoster ? poster : null,
+        tagged: story ? [] : usernamesIn(tagged),
       },
       {
         onSuccess: (post) => {
@@ -258,6 +269,19 @@ function ComposeForm({ me }: { me: NetworkMe }) {
                 value={location}
                 maxLength={MAX_LOCATION_LENGTH}
                 onChange={(event) => setLocation(event.target.value)}
+              />
+            )}
+          </Field>
+          <Field label={t("post.tagPeople")} error={errors.user_tags} hint={t("post.tagPeopleHint")}>
+            {(control) => (
+              <Input
+                {...control}
+                value={tagged}
+                autoCapitalize="none"
+                autoComplete="off"
+                spellCheck={false}
+                placeholder="@"
+                onChange={(event) => setTagged(event.target.value)}
               />
             )}
           </Field>

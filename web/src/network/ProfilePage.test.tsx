@@ -156,6 +156,40 @@ describe("ProfilePage", () => {
     ]);
   });
 
+  it("shows the posts the person is tagged in on the Tagged tab, asked for only then", async () => {
+    const calls = show(profile({ posts_count: 0 }), {
+      "GET /network/api/v1/people/grace/posts": [200, { items: [], next_cursor: null }],
+      "GET /network/api/v1/people/grace/tagged": [
+        200,
+        {
+          items: [
+            {
+              id: "9",
+              thumbnail_url: "/t/9.jpg",
+              media_count: 1,
+              like_count: 1,
+              comment_count: 0,
+              created_at: "2026-11-20T10:00:00Z",
+              kind: "feed",
+              expires_at: null,
+            },
+          ],
+          next_cursor: null,
+        },
+      ],
+    });
+    const postsTab = await screen.findByRole("tab", { name: "Posts" });
+    expect(postsTab).toHaveAttribute("aria-selected", "true");
+    expect(calls.some((call) => call.path.includes("/tagged"))).toBe(false);
+    await userEvent.click(screen.getByRole("tab", { name: "Tagged" }));
+    expect(screen.getByRole("tab", { name: "Tagged" })).toHaveAttribute("aria-selected", "true");
+    const panel = screen.getByRole("tabpanel", { name: "Tagged" });
+    expect(await within(panel).findByRole("link", { name: "Post: 1 like, 0 comments" })).toHaveAttribute(
+      "href",
+      "/network/p/9",
+    );
+  });
+
   it("does not ask for a private account's grid from a non-follower", async () => {
     const calls = show(profile({ is_private: true }));
     expect(await screen.findByText("This account is private")).toBeInTheDocument();

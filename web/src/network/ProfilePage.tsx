@@ -3,8 +3,8 @@
  * one action (Follow / Requested / Following, with Message beside it when signed in, or Edit profile for oneself).
  * A private account shows its lists and its grid of posts to its followers only.
  */
-import { Camera, Link as LinkIcon } from "lucide-react";
-import type { ReactNode } from "react";
+import { Camera, Grid3x3, Link as LinkIcon, SquareUserRound } from "lucide-react";
+import { useId, useState, type ReactNode } from "react";
 import { useTranslation } from "react-i18next";
 import { Link, useParams } from "react-router";
 import { toast } from "sonner";
@@ -19,7 +19,7 @@ import { OwnProfileMenu, PersonMenu } from "./components/ProfileMenu";
 import { PersonNotFound, PrivateAccountNotice } from "./components/States";
 import { MessageButton } from "./messages/MessageButton";
 import { PostGrid } from "./posts/PostGrid";
-import { usePersonGrid } from "./posts/queries";
+import { usePersonGrid, usePersonTagged } from "./posts/queries";
 import { useBlock, useProfile } from "./queries";
 import { ProfileStoryAvatar } from "./stories/ProfileStoryAvatar";
 
@@ -172,11 +172,51 @@ function Count({ value, label, to }: { value: number; label: string; to?: string
   );
 }
 
+type GridTab = "posts" | "tagged";
+
+/** The person's posts, or the posts they are tagged in: two tabs over one grid. */
 function ProfileGrid({ username, isSelf }: { username: string; isSelf: boolean }) {
-  const grid = usePersonGrid(username, true);
+  const { t } = useTranslation("network");
+  const [tab, setTab] = useState<GridTab>("posts");
+  const panelId = useId();
+  const grid = usePersonGrid(username, tab === "posts");
+  const tagged = usePersonTagged(username, tab === "tagged");
+  const tabs: { id: GridTab; label: string; icon: typeof Grid3x3 }[] = [
+    { id: "posts", label: t("profile.postsTab"), icon: Grid3x3 },
+    { id: "tagged", label: t("post.taggedTab"), icon: SquareUserRound },
+  ];
   return (
-    <div className="border-t border-zinc-200 pt-1 dark:border-zinc-800">
-      <PostGrid query={grid} empty={<NoPostsYet isSelf={isSelf} />} />
+    <div className="border-t border-zinc-200 dark:border-zinc-800">
+      <div role="tablist" aria-label={t("profile.gridTabs")} className="flex justify-center gap-10">
+        {tabs.map(({ id, label, icon: Icon }) => (
+          <button
+            key={id}
+            type="button"
+            role="tab"
+            aria-selected={tab === id}
+            aria-controls={panelId}
+            onClick={() => setTab(id)}
+            className="-mt-px flex items-center gap-1.5 border-t py-3 text-xs font-semibold uppercase tracking-wide text-zinc-500 aria-selected:border-zinc-900 aria-selected:text-zinc-900 dark:text-zinc-400 dark:aria-selected:border-zinc-100 dark:aria-selected:text-zinc-100 border-transparent"
+          >
+            <Icon aria-hidden className="h-4 w-4" />
+            {label}
+          </button>
+        ))}
+      </div>
+      <div id={panelId} role="tabpanel" aria-label={tabs.find((item) => item.id === tab)?.label}>
+        {tab === "posts" ? (
+          <PostGrid query={grid} empty={<NoPostsYet isSelf={isSelf} />} />
+        ) : (
+          <PostGrid
+            query={tagged}
+            empty={
+              <p className="py-12 text-center text-sm text-zinc-500 dark:text-zinc-400">
+                {t("post.taggedEmpty", { username })}
+              </p>
+            }
+          />
+        )}
+      </div>
     </div>
   );
 }

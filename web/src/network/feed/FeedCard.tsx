@@ -8,6 +8,7 @@ import { Caption } from "../posts/Caption";
 import { LikeButton, LikeCount } from "../posts/LikeButton";
 import { MediaCarousel } from "../posts/MediaCarousel";
 import { useLikePost } from "../posts/queries";
+import { TaggedPeople } from "../posts/TaggedPeople";
 import { useTimeAgo } from "../timeAgo";
 import { patchFeedLike, type FeedItem } from "./queries";
 
@@ -50,6 +51,7 @@ export function FeedCard({ item }: { item: FeedItem }) {
             <Caption text={item.caption} entities={item.caption_entities} />
           </p>
         )}
+        <TaggedPeople tags={item.user_tags} />
         {item.comment_count > 0 && (
           <Link to={postLink} className="block text-sm text-zinc-500 hover:underline dark:text-zinc-400">
             {t("feed.viewAllComments", { count: item.comment_count })}
