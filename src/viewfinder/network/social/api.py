@@ -327,22 +327,23 @@ async def _link(storage: Storage, key: str) -> str:
     return await storage.signed_url(key, expires_in=MEDIA_LINK_SECONDS)
 
 
+async def _media_item(storage: Storage, item: NetworkPostMedia | CardMedia) -> PostMedia:
+    return PostMedia(
+        id=item.id,
+        position=item.position,
+        url=await _link(storage, item.storage_key),
+        thumbnail_url=await _link(storage, item.thumbnail_key),
+        width=item.width,
+        height=item.height,
+        alt_text=item.alt_text,
+        media_type=item.media_type,
+        video_url=await _link(storage, item.video_key) if item.video_key else None,
+        duration_ms=item.duration_ms,
+    )
+
+
 async def _media(storage: Storage, post: NetworkPost) -> list[PostMedia]:
-    return [
-        PostMedia(
-            id=item.id,
-            position=item.position,
-            url=await _link(storage, item.storage_key),
-            thumbnail_url=await _link(storage, item.thumbnail_key),
-            width=item.width,
-            height=item.height,
-            alt_text=item.alt_text,
-            media_type=item.media_type,
-            video_url=await _link(storage, item.video_key) if item.video_key else None,
-            duration_ms=item.duration_ms,
-        )
-        for item in post.media
-    ]
+    return [await _media_item(storage, item) for item in post.media]
 
 
 async def _post(session: DbSession, storage: Storage, post: NetworkPost, viewer: Viewer | None = None) -> Post:
@@ -647,21 +648,6 @@ def feed_page_params(
     return PageParams(limit=limit, cursor=cursor)
 
 
-async def _card_media(storage: Storage, item: CardMedia) -> PostMedia:
-    return PostMedia(
-        id=item.id,
-        position=item.position,
-        url=await _link(storage, item.storage_key),
-        thumbnail_url=await _link(storage, item.thumbnail_key),
-        width=item.width,
-        height=item.height,
-        alt_text=item.alt_text,
-        media_type=item.media_type,
-        video_url=await _link(storage, item.video_key) if item.video_key else None,
-        duration_ms=item.duration_ms,
-    )
-
-
 def _summary(author: people.Summary) -> PersonSummary:
     return PersonSummary(
         id=author.id,
@@ -677,7 +663,7 @@ async def _feed_item(storage: Storage, entry: feed.FeedEntry) -> FeedItem:
     return FeedItem(
         id=entry.id,
         author=_summary(entry.author),
-        media=[await _card_media(storage, item) for item in entry.media],
+        media=[await _media_item(storage, item) for item in entry.media],
         caption=entry.caption,
         caption_entities=[
             CaptionEntity(kind=entity.kind, start=entity.start, end=entity.end, value=entity.value)
