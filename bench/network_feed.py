@@ -37,7 +37,7 @@ import uvloop
 from sqlalchemy import create_engine, insert
 
 from bench.auth_login import cpu_seconds, percentile
-from bench.server import free_port, start_server
+from bench.server import free_port, logged_errors, start_server
 from viewfinder.kit.db import Base
 from viewfinder.kit.migrations import upgrade
 from viewfinder.kit.security import PASSWORD_HASHER, hash_token
@@ -386,6 +386,7 @@ def main() -> None:
             client_cpu = time.process_time() - client_cpu
             server_cpu = tree_cpu_seconds(server.pid) - server_cpu
             load_after = os.getloadavg()[0]
+            errors = logged_errors(data_dir) if set(statuses) - {200} else []
         finally:
             if server is not None:
                 os.killpg(server.pid, signal.SIGTERM)
@@ -413,6 +414,8 @@ def main() -> None:
     print(f"server CPU       {server_cpu:.1f} s, about {server_cpu * 1000 / answered:.1f} ms per request (all workers)")
     share = client_cpu / (elapsed + WARM_UP_SECONDS)
     print(f"client CPU       {client_cpu:.1f} s over the warm-up and the run ({share:.0%} of a core)")
+    for line in errors:
+        print(f"server error     {line}")
 
 
 if __name__ == "__main__":

@@ -34,3 +34,14 @@ def start_server(port: int, env: dict[str, str], workers: int = 1) -> subprocess
         except httpx.HTTPError:
             time.sleep(0.2)
     raise RuntimeError("the server did not start within 60 s")
+
+
+def logged_errors(data_dir: Path, limit: int = 5) -> list[str]:
+    """The first distinct error lines the server logged, to print beside figures that include failed answers."""
+    seen: list[str] = []
+    for line in (data_dir / "server.log").read_text(errors="replace").splitlines():
+        if ('"level": "error"' in line or "Error" in line) and line not in seen:
+            seen.append(line[:400])
+        if len(seen) >= limit:
+            break
+    return seen
