@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import socket
 import subprocess
 import sys
@@ -37,11 +38,19 @@ def start_server(port: int, env: dict[str, str], workers: int = 1) -> subprocess
 
 
 def logged_errors(data_dir: Path, limit: int = 5) -> list[str]:
-    """The first distinct error lines the server logged, to print beside figures that include failed answers."""
+    """The distinct errors the server logged (each as its exception's last line), to print beside figures that
+    include failed answers."""
     seen: list[str] = []
     for line in (data_dir / "server.log").read_text(errors="replace").splitlines():
-        if ('"level": "error"' in line or "Error" in line) and line not in seen:
-            seen.append(line[:400])
+        try:
+            entry = json.loads(line)
+        except ValueError:
+            continue
+        if isinstance(entry, dict) and entry.get("level") == "error":
+            last = (entry.get("exception") or entry.get("event", "")).strip().splitlines()[-1]
+            summary = f"{entry.get('path', '')} {last}"[:300]
+            if summary not in seen:
+                seen.append(summary)
         if len(seen) >= limit:
             break
     return seen

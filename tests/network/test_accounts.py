@@ -324,3 +324,20 @@ async def test_network_tokens_are_refused_by_the_suite(client: httpx.AsyncClient
     assert suite_login.status_code == 401
     refresh = await client.post("/api/v1/auth/refresh", json={"refresh_token": grace.refresh_token})
     assert refresh.status_code == 401
+
+
+async def test_a_session_notes_its_activity_at_most_once_a_minute(client: httpx.AsyncClient, app: FastAPI) -> None:
+    ada = await make_person(app, "ada")
+    earlier = utcnow() - timedelta(minutes=5)
+    async with app.state.resources.db.unit_of_work() as session:
+        await session.execute(update(NetworkSession).values(last_active_at=earlier))
+
+    async def last_active() -> Any:
+        async with app.state.resources.db.sessions() as session:
+            return await session.scalar(select(NetworkSession.last_active_at))
+
+    assert (await client.get(f"{API}/auth/me", headers=ada.headers)).status_code == 200
+    noted = await last_active()
+    assert noted > earlier + timedelta(minutes=4)
+    assert (await client.get(f"{API}/feed", headers=ada.headers)).status_code == 200
+    assert await last_active() == noted  # within the minute: no write at all

@@ -12,7 +12,7 @@ from datetime import timedelta
 from typing import Annotated
 
 from fastapi import Depends, Request
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from viewfinder.kit.clock import utcnow
 from viewfinder.kit.cookies import SessionCookies
@@ -62,7 +62,13 @@ async def _from_access_token(session: DbSession, token: str) -> Viewer:
     if network_session.revoked_at is not None or network_session.expires_at <= now:
         raise Unauthorized("This session has ended: sign in again.")
     if now - network_session.last_active_at > LAST_ACTIVE_GRANULARITY:
-        network_session.last_active_at = now
+        # Committed at once, before the request's own work: left to the end, SQLite's one write lock would be
+        # held while the answer is computed, and the other requests' writes would queue behind it. Nothing else
+        # is pending this early, and it is the request's own connection (a second one could exhaust the pool).
+        await session.execute(
+            update(NetworkSession).where(NetworkSession.id == network_session.id).values(last_active_at=now)
+        )
+        await session.commit()
     return Viewer(person=person, session_id=network_session.id)
 
 
