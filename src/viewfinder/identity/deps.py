@@ -95,7 +95,10 @@ async def _from_access_token(session: DbSession, resources: ResourcesDep, token:
     if user is None or user.erased_at is not None:
         raise Unauthorized("This session has ended: sign in again.")
     if now - user_session.last_active_at > LAST_USED_GRANULARITY:
+        # Committed at once, before the request's work, so that SQLite's one write lock is not held while the
+        # answer is computed (the network's sessions do the same; see network.social.deps).
         user_session.last_active_at = now
+        await session.commit()
     return Principal(user=user, session_id=user_session.id)
 
 
