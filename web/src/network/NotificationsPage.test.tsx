@@ -61,6 +61,20 @@ describe("NotificationsPage", () => {
     );
   });
 
+  it("quotes the comment a notification is about", async () => {
+    mockApi({
+      "GET /network/api/v1/auth/me": [200, me],
+      "GET /network/api/v1/notifications": [
+        200,
+        { items: [{ ...notification("comment", 0), comment_id: "7", comment_text: "Bellissima!" }], next_cursor: null },
+      ],
+      "POST /network/api/v1/notifications/read": [200, { unread_count: 0 }],
+    });
+    renderPage(<NotificationsPage />, { at: "/network/notifications" });
+    const sentence = (await screen.findByText("commented on your post.", { exact: false })).closest("p");
+    expect(sentence).toHaveTextContent(/commented on your post\. “Bellissima!” 3 hours ago/);
+  });
+
   it("shows an empty state", async () => {
     mockApi({
       "GET /network/api/v1/auth/me": [200, me],

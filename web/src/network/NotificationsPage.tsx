@@ -84,7 +84,7 @@ function NotificationRow({ item }: { item: Notification }) {
             {actor}
           </Link>
           {t(`notifications.kind.${item.kind}`)}
-          {item.comment_text && <span className="text-zinc-600 dark:text-zinc-300">: {item.comment_text}</span>}{" "}
+          {item.comment_text && <span className="text-zinc-600 dark:text-zinc-300"> “{item.comment_text}”</span>}{" "}
           <time dateTime={item.created_at} className="text-zinc-500 dark:text-zinc-400">
             {timeAgo(item.created_at)}
           </time>
