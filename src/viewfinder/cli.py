@@ -34,6 +34,8 @@ audit_app = typer.Typer(no_args_is_help=True, help="The audit log.")
 app.add_typer(audit_app, name="audit")
 network_app = typer.Typer(no_args_is_help=True, help="The Sandbox network.")
 app.add_typer(network_app, name="network")
+graph_app = typer.Typer(no_args_is_help=True, help="Apps of the network's Graph API.")
+network_app.add_typer(graph_app, name="app")
 console = Console()
 
 SECRET_FIELDS = {"smtp_url", "sentry_dsn", "secret_key", "jwt_private_key", "s3_access_key_id", "s3_secret_access_key"}
@@ -394,6 +396,37 @@ def audit_verify() -> None:
         print(f"chain {status.chain}: {status.entries} entries, {verdict}")
     if not all(status.valid for status in statuses):
         raise typer.Exit(1)
+
+
+@graph_app.command("create")
+def network_app_create(
+    name: Annotated[str, typer.Option(help="The app's name, shown on the consent page")],
+    redirect_uri: Annotated[
+        list[str], typer.Option("--redirect-uri", help="Where OAuth may send people back (repeat for several)")
+    ],
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON")] = False,
+) -> None:
+    """Register an app for the Graph API; print its id and its secret (shown this once)."""
+    from viewfinder.network.graph.service.apps import create_app
+
+    async def create(session: AsyncSession) -> dict[str, Any]:
+        created = await create_app(session, name=name, redirect_uris=redirect_uri)
+        return {
+            "app_id": str(created.app.id),
+            "app_secret": created.secret,
+            "name": created.app.name,
+            "redirect_uris": created.app.redirect_uris,
+        }
+
+    made = _in_unit_of_work(_settings(), create)
+    if as_json:
+        print(json.dumps(made))
+        return
+    console.print(
+        f"App {made['name']!r}\n  app id:     {made['app_id']}\n  app secret: {made['app_secret']} "
+        "(shown once: keep it now)",
+        highlight=False,
+    )
 
 
 def main() -> None:

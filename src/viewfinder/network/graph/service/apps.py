@@ -1,0 +1,68 @@
+"""Apps of the Graph API: made with a name and the redirect addresses OAuth may use, and a secret of 128 random
+bits (32 hex digits, as Meta's app secrets are) that is shown once and stored as its SHA-256."""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Sequence
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from viewfinder.kit.clock import utcnow
+from viewfinder.kit.errors import InvalidInput
+from viewfinder.kit.security import hash_token, same
+from viewfinder.network.graph.models import NetworkApp
+from viewfinder.network.social.ids import new_id, parse_id
+
+MAX_NAME_LENGTH = 100
+MAX_REDIRECT_URIS = 10
+
+
+@dataclass(frozen=True)
+class CreatedApp:
+    app: NetworkApp
+    secret: str  # the only time it is known in plain
+
+
+def _refuse(field: str, message: str) -> InvalidInput:
+    return InvalidInput(message, errors=[{"field": field, "message": message, "code": "invalid"}])
+
+
+def _checked_redirect_uris(uris: Sequence[str]) -> list[str]:
+    if not uris:
+        raise _refuse("redirect_uris", "Give at least one redirect URI: OAuth sends people back to it.")
+    if len(uris) > MAX_REDIRECT_URIS:
+        raise _refuse("redirect_uris", f"An app has at most {MAX_REDIRECT_URIS} redirect URIs.")
+    for uri in uris:
+        parts = urlsplit(uri)
+        if parts.scheme not in {"http", "https"} or not parts.hostname or parts.fragment:
+            raise _refuse("redirect_uris", f"{uri!r} is not an http(s) address without a #fragment.")
+    return list(dict.fromkeys(uris))
+
+
+async def create_app(session: AsyncSession, *, name: str, redirect_uris: Sequence[str]) -> CreatedApp:
+    name = name.strip()
+    if not name or len(name) > MAX_NAME_LENGTH:
+        raise _refuse("name", f"Give the app a name of 1 to {MAX_NAME_LENGTH} characters.")
+    secret = secrets.token_hex(16)
+    app = NetworkApp(
+        id=new_id(),
+        name=name,
+        secret_hash=hash_token(secret),
+        redirect_uris=_checked_redirect_uris(redirect_uris),
+        created_at=utcnow(),
+    )
+    session.add(app)
+    await session.flush()
+    return CreatedApp(app, secret)
+
+
+async def authenticated_app(session: AsyncSession, app_id: str, secret: str) -> NetworkApp | None:
+    """The app, when the secret is its own; None otherwise (the caller answers as Instagram does)."""
+    number = parse_id(app_id)
+    app = await session.get(NetworkApp, number) if number is not None else None
+    if app is None or not same(app.secret_hash, hash_token(secret)):
+        return None
+    return app
