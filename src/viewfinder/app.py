@@ -19,6 +19,7 @@ from viewfinder.kit.resources import Resources
 from viewfinder.kit.spa import assets_app, default_dist_dir, web_app_router
 from viewfinder.kit.storage import media_router
 from viewfinder.kit.web import BodySizeLimitMiddleware, RequestContextMiddleware, SecurityHeadersMiddleware
+from viewfinder.network.graph.api import router as graph_router
 from viewfinder.network.social.api import router as network_router
 from viewfinder.ops.api import router as ops_router
 from viewfinder.settings import Settings, get_settings
@@ -67,6 +68,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(media_router)
     app.include_router(identity_router, prefix=API_PREFIX)
     app.include_router(network_router, prefix="/network/api/v1")
+    app.include_router(graph_router)
 
     dist = settings.web_dist_dir or default_dist_dir()
     if (dist / "index.html").is_file():

@@ -429,6 +429,37 @@ def network_app_create(
     )
 
 
+@network_app.command("token")
+def network_token(
+    app_id: Annotated[str, typer.Option(help="The app's id (from `viewfinder network app create`)")],
+    username: Annotated[str, typer.Option(help="A business or creator account of the network")],
+    scopes: Annotated[str, typer.Option(help="Comma-separated, e.g. instagram_business_basic")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON")] = False,
+) -> None:
+    """Issue a long-lived Graph API token for an account directly, as a developer dashboard's token tool does."""
+    from viewfinder.network.graph.service.tokens import issue_token
+
+    async def issue(session: AsyncSession) -> dict[str, Any]:
+        issued = await issue_token(session, app_id=app_id, username=username, scopes=scopes.split(","))
+        return {
+            "access_token": issued.access_token,
+            "token_type": "bearer",
+            "expires_in": issued.expires_in,
+            "user_id": str(issued.row.person_id),
+            "scopes": issued.row.scopes,
+        }
+
+    issued = _in_unit_of_work(_settings(), issue)
+    if as_json:
+        print(json.dumps(issued))
+        return
+    console.print(
+        f"Access token for user {issued['user_id']} ({', '.join(issued['scopes'])}), "
+        f"valid {issued['expires_in'] // 86400} days:\n  {issued['access_token']}",
+        highlight=False,
+    )
+
+
 def main() -> None:
     try:
         app()

@@ -87,3 +87,35 @@ def test_the_command_prints_the_id_and_the_secret_once(tmp_path: Path, sqlite_te
     )
     assert refused.returncode == 1
     assert "'nope' is not an http(s) address" in refused.stderr
+
+
+def test_the_token_command_issues_a_long_lived_token(tmp_path: Path, sqlite_template: Path) -> None:
+    database = tmp_path / "viewfinder.db"
+    shutil.copy(sqlite_template, database)  # migrated already
+    env = {key: value for key, value in os.environ.items() if not key.startswith("PYTEST")}
+    env.update(DATA_DIR=str(tmp_path / "data"), DATABASE_URL=f"sqlite+aiosqlite:///{database}")
+
+    def viewfinder(*arguments: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-m", "viewfinder", *arguments], env=env, capture_output=True, text=True, timeout=180
+        )
+
+    assert viewfinder("demo").returncode == 0  # the demo brand, lumen.coffee, is a business account
+    made = json.loads(
+        viewfinder("network", "app", "create", "--name", "V", "--redirect-uri", CALLBACK, "--json").stdout
+    )
+    scopes = "instagram_business_basic,instagram_business_content_publish"
+    result = viewfinder(
+        "network", "token", "--app-id", made["app_id"], "--username", "lumen.coffee", "--scopes", scopes, "--json"
+    )
+    assert result.returncode == 0, result.stderr
+    issued = json.loads(result.stdout)
+    assert issued["access_token"].startswith("IGAA")
+    assert issued["expires_in"] == 60 * 86400
+    assert issued["scopes"] == scopes.split(",")
+
+    refused = viewfinder(
+        "network", "token", "--app-id", made["app_id"], "--username", "nobody.here", "--scopes", scopes
+    )
+    assert refused.returncode == 1
+    assert "@nobody.here" in refused.stderr

@@ -19,7 +19,10 @@ from starlette.types import Scope
 from viewfinder.kit.errors import NotFound
 
 # Unknown paths under these are not pages: they answer 404 in problem+json.
-SERVER_PREFIXES = ("/api/", "/health", "/metrics", "/media/", "/docs", "/redoc", "/openapi.json", "/assets/")
+SERVER_PREFIXES = (
+    "/api/", "/health", "/metrics", "/media/", "/docs", "/redoc", "/openapi.json", "/assets/",
+    "/network/api/", "/network/graph/", "/network/oauth/",
+)  # fmt: skip
 # A missing file with one of these suffixes is a 404, not a page (a browser asking for /favicon.ico, say)...
 STATIC_SUFFIXES = frozenset(
     {".css", ".gif", ".ico", ".jpeg", ".jpg", ".js", ".json", ".map", ".mjs", ".png", ".svg", ".txt", ".webmanifest",

@@ -1582,6 +1582,46 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/network/graph/me": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Me
+         * @description The professional account the token is for, with the fields asked for (`id` when none are).
+         */
+        get: operations["me_network_graph_me_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/network/graph/{version}/me": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Versioned Me
+         * @description `me` at a version of the Graph API (v19.0 and later).
+         */
+        get: operations["versioned_me_network_graph__version__me_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -5942,6 +5982,76 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    me_network_graph_me_get: {
+        parameters: {
+            query?: {
+                /** @description Comma-separated fields, e.g. id,username,followers_count */
+                fields?: string | null;
+                /** @description The access token (or `Authorization: Bearer …`) */
+                access_token?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    versioned_me_network_graph__version__me_get: {
+        parameters: {
+            query?: {
+                /** @description Comma-separated fields, e.g. id,username,followers_count */
+                fields?: string | null;
+                /** @description The access token (or `Authorization: Bearer …`) */
+                access_token?: string | null;
+            };
+            header?: never;
+            path: {
+                version: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": unknown;
+                };
             };
             /** @description Validation Error */
             422: {

@@ -1,10 +1,11 @@
-"""Tables of the Graph API: the apps registered to call it (as a Meta developer dashboard registers them)."""
+"""Tables of the Graph API: the apps registered to call it (as a Meta developer dashboard registers them), and
+the access tokens they hold for people."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, String
+from sqlalchemy import JSON, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from viewfinder.kit.db import Base
@@ -22,3 +23,17 @@ class NetworkApp(NumericIdMixin, Base):
     # The addresses OAuth may send a person back to, exactly as registered (Instagram compares them exactly).
     redirect_uris: Mapped[list[str]] = mapped_column(JSON)
     created_at: Mapped[datetime]
+
+
+class NetworkGraphToken(NumericIdMixin, Base):
+    """An access token an app holds for a person, with the scopes granted; kept as a hash, like every token."""
+
+    __tablename__ = "network_graph_tokens"
+
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    app_id: Mapped[int] = mapped_column(ForeignKey("network_apps.id", ondelete="CASCADE"), index=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("network_people.id", ondelete="CASCADE"), index=True)
+    scopes: Mapped[list[str]] = mapped_column(JSON)
+    created_at: Mapped[datetime]
+    expires_at: Mapped[datetime]
+    revoked_at: Mapped[datetime | None]
