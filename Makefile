@@ -10,7 +10,7 @@ export HOST ?= 127.0.0.1
 export PORT ?= 8000
 export DATA_DIR ?= ./data
 
-.PHONY: run install uv web web-install api-client api-client-check lint format test test-python test-web migrations-check clean
+.PHONY: run install uv web web-install api-client api-client-check lint lint-python lint-web format test test-python test-web migrations-check clean
 
 run: install web
 	@$(UV) run viewfinder up
@@ -54,12 +54,18 @@ format: install web-install
 	$(UV) run ruff check --fix src tests migrations bench
 	cd web && npm run --silent format
 
+# The Python and the web app's checks share nothing, so they run side by side (each prints as a block).
 lint: install web-install
+	@$(MAKE) --no-print-directory -j2 --output-sync=target lint-python lint-web
+
+lint-python:
 	$(UV) run ruff format --check src tests migrations bench
 	$(UV) run ruff check src tests migrations bench
 	$(UV) run mypy
 	$(UV) run lint-imports --no-cache
 	@$(MAKE) --no-print-directory migrations-check api-client-check
+
+lint-web:
 	@cd web && npm run --silent typecheck && npm run --silent lint
 
 # The models and the migration history must agree: migrate a scratch database, then ask Alembic for a diff.
