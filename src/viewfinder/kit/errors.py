@@ -7,7 +7,7 @@ and a message a person can act on. Nothing below a 500 is logged as an error, an
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, Self
 
 import structlog
 from fastapi import FastAPI, Request
@@ -59,6 +59,11 @@ class Forbidden(AppError):
 
 class InvalidInput(AppError):
     status, type, title = 422, "validation-error", "The request is not valid"
+
+    @classmethod
+    def on(cls, field: str, message: str, code: str = "invalid") -> Self:
+        """The error of one field, whose message is also the answer's detail."""
+        return cls(message, errors=[{"field": field, "message": message, "code": code}])
 
 
 class PayloadTooLarge(AppError):

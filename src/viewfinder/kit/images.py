@@ -13,7 +13,6 @@ from __future__ import annotations
 import io
 import warnings
 from dataclasses import dataclass
-from typing import NoReturn
 
 from PIL import Image, ImageCms, ImageOps, UnidentifiedImageError
 
@@ -49,7 +48,7 @@ class PreparedImage:
 def prepare_image(data: bytes, *, field: str = "file") -> PreparedImage:
     """Check and re-encode an upload; raises InvalidImage (a 422 naming `field`) when it cannot be used."""
     if len(data) > MAX_UPLOAD_BYTES:
-        _refuse(field, f"The image is larger than {MAX_UPLOAD_BYTES // (1024 * 1024)} MB.", "too_large")
+        raise InvalidImage.on(field, f"The image is larger than {MAX_UPLOAD_BYTES // (1024 * 1024)} MB.", "too_large")
     image = _open(data, field)
     image = _upright_rgb(image)
     full = _shrunk(image, FULL_WIDTH)
@@ -68,7 +67,7 @@ def prepare_avatar(data: bytes, *, field: str = "file") -> bytes:
     """Check an upload as `prepare_image` does and make it a profile picture: the middle square, as a JPEG of
     `AVATAR_SIZE` pixels a side (smaller images keep their size)."""
     if len(data) > MAX_UPLOAD_BYTES:
-        _refuse(field, f"The image is larger than {MAX_UPLOAD_BYTES // (1024 * 1024)} MB.", "too_large")
+        raise InvalidImage.on(field, f"The image is larger than {MAX_UPLOAD_BYTES // (1024 * 1024)} MB.", "too_large")
     image = _upright_rgb(_open(data, field))
     side = min(image.width, image.height, AVATAR_SIZE)
     return _jpeg(ImageOps.fit(image, (side, side), Image.Resampling.LANCZOS))
@@ -81,12 +80,14 @@ def _open(data: bytes, field: str) -> Image.Image:
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             image = Image.open(io.BytesIO(data), formats=sorted(ACCEPTED_FORMATS))
             if image.width * image.height > MAX_PIXELS:
-                _refuse(field, f"The image has more than {MAX_PIXELS // 1_000_000} million pixels.", "too_many_pixels")
+                raise InvalidImage.on(
+                    field, f"The image has more than {MAX_PIXELS // 1_000_000} million pixels.", "too_many_pixels"
+                )
             image.load()  # decodes now, so a truncated or corrupt file fails here and not later
     except (UnidentifiedImageError, Image.DecompressionBombError, Image.DecompressionBombWarning):
-        _refuse(field, "This is not a JPEG, PNG or WebP image.", "not_an_image")
+        raise InvalidImage.on(field, "This is not a JPEG, PNG or WebP image.", "not_an_image") from None
     except (OSError, SyntaxError, ValueError):  # Pillow's ways of saying the data is damaged
-        _refuse(field, "The image file is damaged or incomplete.", "damaged_image")
+        raise InvalidImage.on(field, "The image file is damaged or incomplete.", "damaged_image") from None
     return image
 
 
@@ -128,7 +129,3 @@ def _jpeg(image: Image.Image) -> bytes:
     out = io.BytesIO()
     image.save(out, format="JPEG", quality=JPEG_QUALITY, optimize=True, progressive=True)
     return out.getvalue()
-
-
-def _refuse(field: str, message: str, code: str) -> NoReturn:
-    raise InvalidImage(message, errors=[{"field": field, "message": message, "code": code}])

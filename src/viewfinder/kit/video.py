@@ -16,7 +16,6 @@ import tempfile
 from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
-from typing import NoReturn
 
 import av
 import av.error
@@ -74,17 +73,17 @@ def looks_like_video(data: bytes) -> bool:
 def prepare_video(data: bytes, *, limits: DurationLimits, field: str = "file") -> PreparedVideo:
     """Check and re-mux an upload; raises InvalidVideo (a 422 naming `field`) when it cannot be used."""
     if len(data) > MAX_UPLOAD_BYTES:
-        _refuse(field, f"The video is larger than {MAX_UPLOAD_BYTES // (1024 * 1024)} MB.", "too_large")
+        raise InvalidVideo.on(field, f"The video is larger than {MAX_UPLOAD_BYTES // (1024 * 1024)} MB.", "too_large")
     if not looks_like_video(data):
-        _refuse(field, "This file is not an MP4 video.", "not_a_video")
+        raise InvalidVideo.on(field, "This file is not an MP4 video.", "not_a_video")
     try:
         with av.open(io.BytesIO(data), mode="r", format="mov,mp4,m4a,3gp,3g2,mj2") as container:
             stream = _video_stream(container, field)
             width, height = stream.codec_context.width, stream.codec_context.height
             if not width or not height:
-                _refuse(field, "The video file is damaged or incomplete.", "damaged_video")
+                raise InvalidVideo.on(field, "The video file is damaged or incomplete.", "damaged_video")
             if width > MAX_SIDE or height > MAX_SIDE:
-                _refuse(
+                raise InvalidVideo.on(
                     field, f"This video is {width}×{height}: a video can be at most {MAX_SIDE} pixels wide and high.",
                     "too_many_pixels",
                 )  # fmt: skip
@@ -93,7 +92,7 @@ def prepare_video(data: bytes, *, limits: DurationLimits, field: str = "file") -
             poster = _poster(container, stream, field)
             mp4 = _remuxed(container, stream)
     except av.error.FFmpegError:  # FFmpeg's ways of saying the data is not what its first bytes promised
-        _refuse(field, "The video file is damaged or incomplete.", "damaged_video")
+        raise InvalidVideo.on(field, "The video file is damaged or incomplete.", "damaged_video") from None
     # The size as the video shows: turned, like its poster, when the phone filmed sideways.
     return PreparedVideo(
         mp4=mp4, width=poster.width, height=poster.height, duration_ms=duration_ms, poster_jpeg=_jpeg(poster)
@@ -103,13 +102,15 @@ def prepare_video(data: bytes, *, limits: DurationLimits, field: str = "file") -
 def _video_stream(container: InputContainer, field: str) -> VideoStream:
     videos = list(container.streams.video)
     if not videos:
-        _refuse(field, "This file has no video in it.", "no_video")
+        raise InvalidVideo.on(field, "This file has no video in it.", "no_video")
     if len(videos) > 1:
-        _refuse(field, f"This file has {len(videos)} video tracks: a video can have only one.", "video_tracks")
+        raise InvalidVideo.on(
+            field, f"This file has {len(videos)} video tracks: a video can have only one.", "video_tracks"
+        )
     stream = videos[0]
     codec = stream.codec_context.name
     if codec not in ACCEPTED_CODECS:
-        _refuse(
+        raise InvalidVideo.on(
             field,
             f"This video is encoded as {codec.upper()}: use {' or '.join(ACCEPTED_CODECS.values())}.",
             "codec",
@@ -122,19 +123,19 @@ def _duration_ms(container: InputContainer, stream: VideoStream, field: str) -> 
     if stream.duration is not None and stream.time_base is not None:
         return int(stream.duration * stream.time_base * 1000)
     if container.duration is None:
-        _refuse(field, "The video file does not say how long it is: it may be damaged.", "damaged_video")
+        raise InvalidVideo.on(field, "The video file does not say how long it is: it may be damaged.", "damaged_video")
     return int(Fraction(container.duration, av.time_base) * 1000)
 
 
 def _check_duration(duration_ms: int, limits: DurationLimits, field: str) -> None:
     if duration_ms > limits.max_seconds * 1000:
-        _refuse(
+        raise InvalidVideo.on(
             field,
             f"This video is {_length(duration_ms)} long: {limits.noun} can be at most {limits.max_seconds} seconds.",
             "too_long",
         )
     if duration_ms < limits.min_seconds * 1000:
-        _refuse(
+        raise InvalidVideo.on(
             field,
             f"This video is {_length(duration_ms)} long: {limits.noun} must be at least {limits.min_seconds} "
             f"second{'s' if limits.min_seconds != 1 else ''}.",
@@ -164,7 +165,7 @@ def _poster(container: InputContainer, stream: VideoStream, field: str) -> Image
         if frame.time is None or frame.time >= POSTER_AT_SECONDS or count >= MAX_POSTER_FRAMES:
             break
     if chosen is None:
-        _refuse(field, "No frame of this video can be decoded: it may be damaged.", "damaged_video")
+        raise InvalidVideo.on(field, "No frame of this video can be decoded: it may be damaged.", "damaged_video")
     image: Image.Image = chosen.to_image()  # type: ignore[no-untyped-call]  # PyAV leaves it unannotated
     # Phones film sideways and record how to turn the picture; the frame's pixels are not turned.
     turns = {90: Image.Transpose.ROTATE_90, -90: Image.Transpose.ROTATE_270, 270: Image.Transpose.ROTATE_270,
@@ -195,7 +196,3 @@ def _jpeg(image: Image.Image) -> bytes:
     out = io.BytesIO()
     image.convert("RGB").save(out, format="JPEG", quality=POSTER_JPEG_QUALITY)
     return out.getvalue()
-
-
-def _refuse(field: str, message: str, code: str) -> NoReturn:
-    raise InvalidVideo(message, errors=[{"field": field, "message": message, "code": code}])

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Literal, NoReturn
+from typing import Literal
 
 from viewfinder.kit.errors import InvalidInput
 
@@ -61,16 +61,18 @@ def parse_caption(text: str) -> Caption:
 def checked_caption(text: str, *, field: str = "caption") -> Caption:
     """Parse a caption and refuse it (422 on `field`) past Instagram's limits."""
     if len(text) > MAX_CAPTION_LENGTH:
-        _refuse(field, f"A caption has at most {MAX_CAPTION_LENGTH} characters; this one has {len(text)}.", "too_long")
+        raise InvalidInput.on(
+            field, f"A caption has at most {MAX_CAPTION_LENGTH} characters; this one has {len(text)}.", "too_long"
+        )
     caption = parse_caption(text)
     if len(caption.hashtags) > MAX_HASHTAGS:
-        _refuse(
+        raise InvalidInput.on(
             field,
             f"A caption has at most {MAX_HASHTAGS} hashtags; this one has {len(caption.hashtags)}.",
             "too_many_hashtags",
         )
     if len(caption.mentions) > MAX_MENTIONS:
-        _refuse(
+        raise InvalidInput.on(
             field,
             f"A caption mentions at most {MAX_MENTIONS} people; this one has {len(caption.mentions)}.",
             "too_many_mentions",
@@ -80,7 +82,3 @@ def checked_caption(text: str, *, field: str = "caption") -> Caption:
 
 def _unique(values: Iterable[str]) -> list[str]:
     return list(dict.fromkeys(values))
-
-
-def _refuse(field: str, message: str, code: str) -> NoReturn:
-    raise InvalidInput(message, errors=[{"field": field, "message": message, "code": code}])

@@ -57,3 +57,8 @@ def id_at(when: datetime, *, rng: random.Random | None = None) -> int:
         raise ValueError(f"ids start at 2024-01-01, not at {when.isoformat()}")
     low = rng.getrandbits(RANDOM_BITS - 1) if rng is not None else secrets.randbits(RANDOM_BITS - 1)
     return (milliseconds << RANDOM_BITS) | low
+
+
+def first_id_at(when: datetime) -> int:
+    """The smallest id of an instant: `id >= first_id_at(t)` selects what was made since t by the primary key."""
+    return id_at(when) & ~_LOW_MASK

@@ -26,26 +26,22 @@ class CreatedApp:
     secret: str  # the only time it is known in plain
 
 
-def _refuse(field: str, message: str) -> InvalidInput:
-    return InvalidInput(message, errors=[{"field": field, "message": message, "code": "invalid"}])
-
-
 def _checked_redirect_uris(uris: Sequence[str]) -> list[str]:
     if not uris:
-        raise _refuse("redirect_uris", "Give at least one redirect URI: OAuth sends people back to it.")
+        raise InvalidInput.on("redirect_uris", "Give at least one redirect URI: OAuth sends people back to it.")
     if len(uris) > MAX_REDIRECT_URIS:
-        raise _refuse("redirect_uris", f"An app has at most {MAX_REDIRECT_URIS} redirect URIs.")
+        raise InvalidInput.on("redirect_uris", f"An app has at most {MAX_REDIRECT_URIS} redirect URIs.")
     for uri in uris:
         parts = urlsplit(uri)
         if parts.scheme not in {"http", "https"} or not parts.hostname or parts.fragment:
-            raise _refuse("redirect_uris", f"{uri!r} is not an http(s) address without a #fragment.")
+            raise InvalidInput.on("redirect_uris", f"{uri!r} is not an http(s) address without a #fragment.")
     return list(dict.fromkeys(uris))
 
 
 async def create_app(session: AsyncSession, *, name: str, redirect_uris: Sequence[str]) -> CreatedApp:
     name = name.strip()
     if not name or len(name) > MAX_NAME_LENGTH:
-        raise _refuse("name", f"Give the app a name of 1 to {MAX_NAME_LENGTH} characters.")
+        raise InvalidInput.on("name", f"Give the app a name of 1 to {MAX_NAME_LENGTH} characters.")
     secret = secrets.token_hex(16)
     app = NetworkApp(
         id=new_id(),

@@ -39,15 +39,11 @@ class IssuedToken:
         return int((self.row.expires_at - self.row.created_at).total_seconds())
 
 
-def _refuse(field: str, message: str) -> InvalidInput:
-    return InvalidInput(message, errors=[{"field": field, "message": message, "code": "invalid"}])
-
-
 def checked_scopes(scopes: Sequence[str]) -> list[str]:
     wanted = [scope.strip() for scope in scopes if scope.strip()]
     unknown = [scope for scope in wanted if scope not in SCOPES]
     if unknown or not wanted:
-        raise _refuse(
+        raise InvalidInput.on(
             "scopes", f"Choose scopes among {', '.join(SCOPES)}" + (f"; not {', '.join(unknown)}." if unknown else ".")
         )
     return list(dict.fromkeys(wanted))
@@ -72,7 +68,7 @@ async def issue_token(
     if person is None:
         raise NotFound(f"No one on the network is called @{username}.")
     if person.account_type == AccountType.PERSONAL:
-        raise _refuse(
+        raise InvalidInput.on(
             "username",
             f"@{person.username} is a personal account: only business and creator accounts "
             "use the Graph API (switch it in the network's profile settings).",

@@ -15,7 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from viewfinder.kit.cache import Cache
 from viewfinder.kit.clock import utcnow
-from viewfinder.network.social.ids import RANDOM_BITS, id_at
+from viewfinder.network.social.ids import first_id_at
 from viewfinder.network.social.models import (
     NetworkHashtag,
     NetworkPerson,
@@ -34,17 +34,12 @@ POSTS_KEY = "network:explore:posts"
 HASHTAGS_KEY = "network:explore:hashtags"
 
 
-def _first_id_since(days: int) -> int:
-    # Ids grow with time, so "the last days" is a range of the primary key.
-    return id_at(utcnow() - timedelta(days=days)) & ~((1 << RANDOM_BITS) - 1)
-
-
 async def _ranked_post_ids(session: AsyncSession) -> list[int]:
     rows = await session.scalars(
         select(NetworkPost.id)
         .join(NetworkPerson, NetworkPerson.id == NetworkPost.author_id)
         .where(
-            NetworkPost.id >= _first_id_since(EXPLORE_DAYS),
+            NetworkPost.id >= first_id_at(utcnow() - timedelta(days=EXPLORE_DAYS)),
             NetworkPost.kind != PostKind.STORY,
             NetworkPerson.is_private.is_(false()),
         )
@@ -83,7 +78,7 @@ async def trending_hashtags(session: AsyncSession, cache: Cache, limit: int) -> 
             .join(NetworkPostHashtag, NetworkPostHashtag.hashtag_id == NetworkHashtag.id)
             .join(NetworkPerson, NetworkPerson.id == NetworkPostHashtag.author_id)
             .where(
-                NetworkPostHashtag.post_id >= _first_id_since(EXPLORE_DAYS),
+                NetworkPostHashtag.post_id >= first_id_at(utcnow() - timedelta(days=EXPLORE_DAYS)),
                 NetworkPerson.is_private.is_(false()),
             )
             .group_by(NetworkHashtag.name)

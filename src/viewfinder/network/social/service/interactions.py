@@ -21,7 +21,6 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import NoReturn
 
 from sqlalchemy import ColumnElement, delete, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -67,10 +66,6 @@ class CommentView:
     comment: NetworkComment
     liked_by_viewer: bool = False
     replies: list[CommentView] = field(default_factory=list)
-
-
-def _refuse(field_name: str, message: str, code: str) -> NoReturn:
-    raise InvalidInput(message, errors=[{"field": field_name, "message": message, "code": code}])
 
 
 def _no_such_comment() -> NotFound:
@@ -253,9 +248,9 @@ async def _add(
 def _text(text: str) -> str:
     text = text.strip()
     if not text:
-        _refuse("text", "Write something: a comment cannot be empty.", "empty")
+        raise InvalidInput.on("text", "Write something: a comment cannot be empty.", "empty")
     if len(text) > MAX_COMMENT_LENGTH:
-        _refuse("text", f"A comment has at most {MAX_COMMENT_LENGTH:,} characters.", "too_long")
+        raise InvalidInput.on("text", f"A comment has at most {MAX_COMMENT_LENGTH:,} characters.", "too_long")
     return text
 
 
@@ -273,9 +268,9 @@ async def create_comment(
         if target is not None and target.parent_id is not None:
             target = await _state(session, target.parent_id)
         if target is None or target.post_id != post.id:
-            _refuse("reply_to", "Reply to a comment of this post.", "not_found")
+            raise InvalidInput.on("reply_to", "Reply to a comment of this post.", "not_found")
         if target.hidden and viewer.id != post.author_id:
-            _refuse("reply_to", "Reply to a comment of this post.", "not_found")
+            raise InvalidInput.on("reply_to", "Reply to a comment of this post.", "not_found")
         parent = target
     comment = NetworkComment(
         id=new_id(),

@@ -65,10 +65,6 @@ class ThreadView:
         return self.last_message.created_at if self.last_message is not None else self.thread.created_at
 
 
-def _refuse(field_name: str, message: str, code: str) -> NoReturn:
-    raise InvalidInput(message, errors=[{"field": field_name, "message": message, "code": code}])
-
-
 def _no_such_thread() -> NotFound:
     return NotFound("No such conversation: it may not exist, or you are not in it.")
 
@@ -99,9 +95,9 @@ def _refuse_blocked() -> NoReturn:
 def _text(text: str) -> str:
     text = text.strip()
     if not text:
-        _refuse("text", "Write something: a message cannot be empty.", "empty")
+        raise InvalidInput.on("text", "Write something: a message cannot be empty.", "empty")
     if len(text) > MAX_MESSAGE_LENGTH:
-        _refuse("text", f"A message has at most {MAX_MESSAGE_LENGTH:,} characters.", "too_long")
+        raise InvalidInput.on("text", f"A message has at most {MAX_MESSAGE_LENGTH:,} characters.", "too_long")
     return text
 
 
@@ -252,7 +248,7 @@ async def open_thread(session: AsyncSession, viewer: NetworkPerson, username: st
     if person is None:
         raise NotFound("No such person: the username may have changed, or the account is not available.")
     if person.id == viewer.id:
-        _refuse("username", "You cannot message yourself.", "self")
+        raise InvalidInput.on("username", "You cannot message yourself.", "self")
     if await _blocked_either_way(session, viewer.id, person.id):
         _refuse_blocked()
     key = pair_key(viewer.id, person.id)

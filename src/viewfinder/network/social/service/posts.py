@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 from functools import partial
-from typing import Any, NoReturn, Protocol
+from typing import Any, Protocol
 
 import anyio.to_thread
 import structlog
@@ -31,7 +31,7 @@ from viewfinder.kit.pagination import PageParams, paginate
 from viewfinder.kit.storage import Storage
 from viewfinder.kit.video import MP4, DurationLimits, PreparedVideo, looks_like_video, prepare_video
 from viewfinder.network.social.captions import Caption, Entity, checked_caption, parse_caption
-from viewfinder.network.social.ids import RANDOM_BITS, id_at, new_id, parse_id
+from viewfinder.network.social.ids import first_id_at, new_id, parse_id
 from viewfinder.network.social.models import (
     FollowState,
     LikeTarget,
@@ -95,10 +95,6 @@ class GridEntry:
     first_media: NetworkPostMedia | None
 
 
-def _refuse(field: str, message: str, code: str) -> NoReturn:
-    raise InvalidInput(message, errors=[{"field": field, "message": message, "code": code}])
-
-
 def _no_such_post() -> NotFound:
     return NotFound("No such post: it may have been deleted, or it is not available to you.")
 
@@ -107,7 +103,7 @@ def _caption(text: str) -> Caption:
     caption = checked_caption(text)
     for name in caption.hashtags:
         if len(name) > MAX_HASHTAG_LENGTH:
-            _refuse(
+            raise InvalidInput.on(
                 "caption",
                 f"A hashtag has at most {MAX_HASHTAG_LENGTH} characters: #{name[:20]}… is longer.",
                 "too_long",
@@ -118,7 +114,7 @@ def _caption(text: str) -> Caption:
 def _location(location: str | None) -> str | None:
     location = (location or "").strip()
     if len(location) > MAX_LOCATION_LENGTH:
-        _refuse("location", f"A location has at most {MAX_LOCATION_LENGTH} characters.", "too_long")
+        raise InvalidInput.on("location", f"A location has at most {MAX_LOCATION_LENGTH} characters.", "too_long")
     return location or None
 
 
@@ -126,10 +122,14 @@ def _alt_texts(alt_texts: Sequence[str] | None, count: int) -> list[str]:
     if not alt_texts:
         return [""] * count
     if len(alt_texts) != count:
-        _refuse("alt_texts", f"Send one alt text per file: {count} files, {len(alt_texts)} alt texts.", "count")
+        raise InvalidInput.on(
+            "alt_texts", f"Send one alt text per file: {count} files, {len(alt_texts)} alt texts.", "count"
+        )
     for index, text in enumerate(alt_texts):
         if len(text) > MAX_ALT_TEXT_LENGTH:
-            _refuse(f"alt_texts[{index}]", f"An alt text has at most {MAX_ALT_TEXT_LENGTH} characters.", "too_long")
+            raise InvalidInput.on(
+                f"alt_texts[{index}]", f"An alt text has at most {MAX_ALT_TEXT_LENGTH} characters.", "too_long"
+            )
     return [text.strip() for text in alt_texts]
 
 
@@ -165,18 +165,22 @@ def _check_shape(
     """The files and fields that the post's kind allows, checked before any file is decoded."""
     if kind == PostKind.FEED:
         if not MIN_FILES <= len(uploads) <= MAX_FILES:
-            _refuse("files", f"A post has {MIN_FILES} to {MAX_FILES} images; this one has {len(uploads)}.", "count")
+            raise InvalidInput.on(
+                "files", f"A post has {MIN_FILES} to {MAX_FILES} images; this one has {len(uploads)}.", "count"
+            )
         if any(looks_like_video(upload.data) for upload in uploads):
-            _refuse("kind", "A video is posted as a reel or a story: send kind=reel or kind=story.", "video")
+            raise InvalidInput.on(
+                "kind", "A video is posted as a reel or a story: send kind=reel or kind=story.", "video"
+            )
     elif len(uploads) != 1:
-        _refuse("files", f"A {kind.value} has exactly one file; this one has {len(uploads)}.", "count")
+        raise InvalidInput.on("files", f"A {kind.value} has exactly one file; this one has {len(uploads)}.", "count")
     if kind == PostKind.STORY:
         for field, value in (("caption", caption), ("location", location)):
             if (value or "").strip():
-                _refuse(field, f"A story has no {field}.", "not_allowed")
+                raise InvalidInput.on(field, f"A story has no {field}.", "not_allowed")
     is_video = kind == PostKind.REEL or (kind == PostKind.STORY and looks_like_video(uploads[0].data))
     if poster is not None and not is_video:
-        _refuse("poster", "Only a reel or a video story has a poster image.", "not_allowed")
+        raise InvalidInput.on("poster", "Only a reel or a video story has a poster image.", "not_allowed")
 
 
 async def _checked_media(kind: PostKind, uploads: Sequence[Upload], poster: Upload | None) -> list[_Media]:
@@ -274,7 +278,7 @@ async def create_post(
     parsed = _caption(caption or "")
     checked = await _checked_media(kind, uploads, poster)
     if kind == PostKind.STORY and user_tags:
-        _refuse("user_tags", "A story cannot tag people.", "invalid")
+        raise InvalidInput.on("user_tags", "A story cannot tag people.", "invalid")
     tags = parse_user_tags(user_tags, [MediaType.VIDEO if item.video else MediaType.IMAGE for item in checked])
 
     created_at = utcnow()
@@ -351,7 +355,7 @@ async def update_post(
     if post.kind == PostKind.STORY:  # a caption would index its hashtags, and stories stay out of those lists
         for field in ("caption", "location"):
             if (changes.get(field) or "").strip():
-                _refuse(field, f"A story has no {field}.", "not_allowed")
+                raise InvalidInput.on(field, f"A story has no {field}.", "not_allowed")
     if "caption" in changes:
         parsed = _caption(changes["caption"])
         await _unindex_caption(session, post.id)
@@ -617,7 +621,7 @@ async def list_hashtag_top(
     if hashtag_id is None:
         return []
     # Ids grow with time: the window is a range of the (hashtag, post) key, not a scan of the hashtag's posts.
-    since = id_at(utcnow() - timedelta(days=TOP_POSTS_DAYS)) & ~((1 << RANDOM_BITS) - 1)
+    since = first_id_at(utcnow() - timedelta(days=TOP_POSTS_DAYS))
     statement = (
         select(NetworkPost)
         .join(NetworkPostHashtag, NetworkPostHashtag.post_id == NetworkPost.id)

@@ -10,7 +10,6 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import NoReturn
 
 import orjson
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
@@ -47,10 +46,6 @@ class TaggedPerson:
     y: float | None
 
 
-def _refuse(message: str) -> NoReturn:
-    raise InvalidInput(message, errors=[{"field": FIELD, "message": message, "code": "invalid"}])
-
-
 def parse_user_tags(raw: str | None, media_types: Sequence[MediaType]) -> list[UserTagInput]:
     """The tags of a form field (a JSON array), checked against the post's media; nothing is looked up yet."""
     if raw is None or not raw.strip():
@@ -58,22 +53,26 @@ def parse_user_tags(raw: str | None, media_types: Sequence[MediaType]) -> list[U
     try:
         tags = _TAGS.validate_python(orjson.loads(raw))
     except (orjson.JSONDecodeError, ValidationError):
-        _refuse('Send the tags as a JSON array: [{"username": "ada", "x": 0.5, "y": 0.4}]')
+        raise InvalidInput.on(
+            FIELD, 'Send the tags as a JSON array: [{"username": "ada", "x": 0.5, "y": 0.4}]'
+        ) from None
     if len(tags) > MAX_USER_TAGS:
-        _refuse(f"A post can tag at most {MAX_USER_TAGS} people.")
+        raise InvalidInput.on(FIELD, f"A post can tag at most {MAX_USER_TAGS} people.")
     seen: set[str] = set()
     for tag in tags:
         key = tag.username.removeprefix("@").lower()
         if key in seen:
-            _refuse(f"@{key} is tagged twice: tag each person once.")
+            raise InvalidInput.on(FIELD, f"@{key} is tagged twice: tag each person once.")
         seen.add(key)
         if tag.media >= len(media_types):
-            _refuse(f"@{key} is tagged on image {tag.media + 1}, but the post has {len(media_types)}.")
+            raise InvalidInput.on(
+                FIELD, f"@{key} is tagged on image {tag.media + 1}, but the post has {len(media_types)}."
+            )
         on_image = media_types[tag.media] == MediaType.IMAGE
         if on_image and (tag.x is None or tag.y is None):
-            _refuse(f"Say where @{key} is on the image: x and y, from 0 to 1.")
+            raise InvalidInput.on(FIELD, f"Say where @{key} is on the image: x and y, from 0 to 1.")
         if not on_image and (tag.x is not None or tag.y is not None):
-            _refuse(f"@{key} is tagged on a video, which has no points: leave x and y out.")
+            raise InvalidInput.on(FIELD, f"@{key} is tagged on a video, which has no points: leave x and y out.")
     return tags
 
 
@@ -91,7 +90,7 @@ async def tag_people(session: AsyncSession, post_id: int, author_id: int, tags: 
     found: dict[str, int] = dict(rows.all())
     for key in wanted:
         if key not in found:
-            _refuse(f"No account called @{key} can be tagged.")
+            raise InvalidInput.on(FIELD, f"No account called @{key} can be tagged.")
     await session.execute(
         insert(NetworkUserTag),
         [
