@@ -1,135 +1,149 @@
 """The Graph API at /network/graph/v{version}/… (v19.0 and later, or without a version), in Instagram's shapes:
-string ids, only the fields asked for, and errors as `{"error": {message, type, code, fbtrace_id}}` with the
-codes a client library reacts to, never the suite's problem+json.
+string ids, only the fields asked for, and errors as `{"error": {message, type, code, error_subcode,
+fbtrace_id}}` with the codes a client library reacts to, never the suite's problem+json.
 
-The first node is `me`; the rest of the Graph (media, publishing, insights, hashtags, comments, messages) lands
-on the same conventions.
+One route takes every path: it reads the parameters (query, form or JSON body) and the token, then
+`nodes.answer_*` walks the node types the service modules registered.
 """
 
 from __future__ import annotations
 
+import json
 import re
-import secrets
-from collections.abc import Callable
-from typing import Annotated, Any
+from typing import Any
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 
-from viewfinder.kit.web import DbSession, ResourcesDep
-from viewfinder.network.graph.service.tokens import valid_token
-from viewfinder.network.social.models import AccountType, NetworkPerson
+from viewfinder.kit.clock import utcnow
+from viewfinder.kit.resources import Resources
+from viewfinder.kit.web import ResourcesDep
+from viewfinder.network.graph import nodes
+
+# Each area registers its node types and edges on import.
+from viewfinder.network.graph.service import users  # noqa: F401
+from viewfinder.network.graph.service.tokens import find_token
 
 router = APIRouter(tags=["network graph"])
 
 OLDEST_VERSION = 19
 _VERSION = re.compile(r"v(\d+)\.(\d+)")
-_ACCOUNT_TYPES = {AccountType.BUSINESS: "Business", AccountType.CREATOR: "Media_Creator"}
+_LOOKS_VERSIONED = re.compile(r"v\d")
+BASIC_SCOPE = "instagram_business_basic"
 
 
-def graph_error(message: str, code: int, *, status: int = 400, subcode: int | None = None) -> JSONResponse:
-    error: dict[str, Any] = {"message": message, "type": "OAuthException", "code": code}
-    if subcode is not None:
-        error["error_subcode"] = subcode
-    error["fbtrace_id"] = secrets.token_urlsafe(20)[:27]
-    return JSONResponse({"error": error}, status_code=status)
+def graph_error_response(error: nodes.GraphError) -> JSONResponse:
+    return JSONResponse(error.body(), status_code=error.status)
 
 
-def _version_error(version: str | None) -> JSONResponse | None:
-    if version is None:
-        return None
+def _split_version(segments: list[str]) -> tuple[str | None, list[str]]:
+    if not segments or not _LOOKS_VERSIONED.match(segments[0]):
+        return None, segments
+    version, rest = segments[0], segments[1:]
     matched = _VERSION.fullmatch(version)
     if matched is None:
-        return graph_error(f"Unknown path components: /{version[:40]}/me", 2500)
+        raise nodes.unknown_path("/".join(segments))
     if int(matched.group(1)) < OLDEST_VERSION:
-        return graph_error(
+        raise nodes.GraphError(
             f"(#2635) You are calling a deprecated version of the Graph API ({version}): use v{OLDEST_VERSION}.0 "
             "or later.",
             2635,
         )
-    return None
+    return version, rest
 
 
-def _user_fields(base_url: str) -> dict[str, Callable[[NetworkPerson], Any]]:
-    def picture(person: NetworkPerson) -> str | None:
-        url = person.avatar_url
-        return f"{base_url}{url}" if url and url.startswith("/") else url
-
-    return {
-        "id": lambda person: str(person.id),
-        "user_id": lambda person: str(person.id),
-        "username": lambda person: person.username,
-        "name": lambda person: person.name,
-        "account_type": lambda person: _ACCOUNT_TYPES.get(person.account_type),
-        "biography": lambda person: person.bio,
-        "website": lambda person: person.website,
-        "profile_picture_url": picture,
-        "followers_count": lambda person: person.followers_count,
-        "follows_count": lambda person: person.following_count,
-        "media_count": lambda person: person.posts_count,
-    }
+def _as_text(value: Any) -> str:
+    if isinstance(value, str):
+        return value
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return json.dumps(value) if isinstance(value, dict | list) else str(value)
 
 
-def _access_token(request: Request, access_token: str | None) -> str | None:
-    if access_token:
-        return access_token
+async def graph_params(request: Request) -> dict[str, str]:
+    """The call's parameters: the query's, then a form's or a JSON object's (the body wins, as on Graph)."""
+    params = dict(request.query_params)
+    content_type = request.headers.get("content-type", "")
+    if request.method in {"POST", "DELETE"}:
+        if content_type.startswith("application/json"):
+            try:
+                body = await request.json()
+            except ValueError:
+                raise nodes.invalid_parameter("The request body is not valid JSON") from None
+            if not isinstance(body, dict):
+                raise nodes.invalid_parameter("The request body must be a JSON object")
+            params.update({str(name): _as_text(value) for name, value in body.items()})
+        elif content_type.startswith(("application/x-www-form-urlencoded", "multipart/form-data")):
+            form = await request.form()
+            params.update({name: value for name, value in form.items() if isinstance(value, str)})
+    return params
+
+
+def access_token_of(request: Request, params: dict[str, str]) -> str | None:
+    if params.get("access_token"):
+        return params["access_token"]
     scheme, _, credentials = request.headers.get("authorization", "").partition(" ")
     return credentials.strip() if scheme.lower() in {"bearer", "oauth"} and credentials.strip() else None
 
 
-Fields = Annotated[str | None, Query(description="Comma-separated fields, e.g. id,username,followers_count")]
-AccessToken = Annotated[str | None, Query(description="The access token (or `Authorization: Bearer …`)")]
+def _token_error(token: Any) -> nodes.GraphError | None:
+    if token.revoked_at is not None:
+        return nodes.GraphError(
+            f"Error validating access token: The user has not authorized application {token.app_id}.", 190, subcode=458
+        )
+    if token.expires_at <= utcnow():
+        return nodes.GraphError(
+            f"Error validating access token: Session has expired on {token.expires_at:%A, %d-%b-%y %H:%M:%S} UTC. "
+            f"The current time is {utcnow():%A, %d-%b-%y %H:%M:%S} UTC.",
+            190,
+            subcode=463,
+        )
+    return None
 
 
-async def _me(
-    request: Request,
-    session: DbSession,
-    resources: ResourcesDep,
-    version: str | None,
-    fields: str | None,
-    token: str | None,
-) -> JSONResponse:
-    if refused := _version_error(version):
-        return refused
-    plain = _access_token(request, token)
+async def _answer(request: Request, resources: Resources, path: str) -> dict[str, Any]:
+    version, segments = _split_version([segment for segment in path.split("/") if segment])
+    if not segments or len(segments) > 2:
+        raise nodes.unknown_path(path)
+    params = await graph_params(request)
+    plain = access_token_of(request, params)
     if plain is None:
-        return graph_error("An active access token must be used to query information about the current user.", 2500)
-    found = await valid_token(session, plain)
-    if found is None:
-        return graph_error("Error validating access token: the token is invalid, expired or revoked.", 190)
-    granted, person = found
-    if "instagram_business_basic" not in granted.scopes:
-        return graph_error("(#10) Application does not have permission for this action", 10, status=403)
-    readers = _user_fields(str(resources.settings.base_url).rstrip("/"))
-    asked = [name.strip() for name in (fields or "id").split(",") if name.strip()]
-    for name in asked:
-        if name not in readers:
-            return graph_error(f"(#100) Tried accessing nonexisting field ({name[:60]}) on node type (User)", 100)
-    answer = {name: readers[name](person) for name in dict.fromkeys(asked)}
-    # Like Instagram, a field with no value is left out rather than sent as null.
-    return JSONResponse({name: value for name, value in answer.items() if value is not None})
+        raise nodes.GraphError("An active access token must be used to query information about the current user.", 2500)
+    async with resources.db.unit_of_work() as session:
+        found = await find_token(session, plain)
+        if found is None:
+            raise nodes.GraphError("Invalid OAuth access token - Cannot parse access token", 190)
+        token, person = found
+        if refused := _token_error(token):
+            raise refused
+        call = nodes.Call(
+            session=session,
+            resources=resources,
+            token=token,
+            person=person,
+            params=params,
+            root_url=f"{str(resources.settings.base_url).rstrip('/')}/network/graph",
+            version=version,
+            access_token=plain,
+        )
+        call.require(BASIC_SCOPE)
+        object_id, edge = segments[0], (segments[1] if len(segments) == 2 else None)
+        if edge is None and object_id in nodes.ROOTS:
+            return await nodes.ROOTS[object_id](call)
+        if request.method == "GET":
+            return await nodes.answer_get(call, object_id, edge)
+        if request.method == "POST":
+            return await nodes.answer_post(call, object_id, edge)
+        if edge is not None:
+            raise nodes.unknown_path(path)
+        return await nodes.answer_delete(call, object_id)
 
 
-@router.get("/network/graph/me", response_class=JSONResponse)
-async def me(
-    request: Request,
-    session: DbSession,
-    resources: ResourcesDep,
-    fields: Fields = None,
-    access_token: AccessToken = None,
-) -> JSONResponse:
-    """The professional account the token is for, with the fields asked for (`id` when none are)."""
-    return await _me(request, session, resources, None, fields, access_token)
-
-
-@router.get("/network/graph/{version}/me", response_class=JSONResponse)
-async def versioned_me(
-    version: str,
-    request: Request,
-    session: DbSession,
-    resources: ResourcesDep,
-    fields: Fields = None,
-    access_token: AccessToken = None,
-) -> JSONResponse:
-    """`me` at a version of the Graph API (v19.0 and later)."""
-    return await _me(request, session, resources, version, fields, access_token)
+@router.api_route("/network/graph/{path:path}", methods=["GET", "POST", "DELETE"], response_class=JSONResponse)
+async def graph(path: str, request: Request, resources: ResourcesDep) -> JSONResponse:
+    """Every Graph call: `GET /{id}`, `GET /{id}/{edge}`, `POST /{id}[/{edge}]`, `DELETE /{id}`, and root
+    paths such as `ig_hashtag_search`, with or without a version (v19.0 and later) in front."""
+    try:
+        return JSONResponse(await _answer(request, resources, path))
+    except nodes.GraphError as error:
+        return graph_error_response(error)

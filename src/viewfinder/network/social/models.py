@@ -3,7 +3,7 @@ blocks) and their posts (media, hashtags, mentions). Every key is a numeric id (
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from enum import StrEnum
 
 from sqlalchemy import BigInteger, Boolean, Enum, Float, ForeignKey, Index, Integer, String, UniqueConstraint, text
@@ -62,6 +62,11 @@ class NetworkPerson(NumericIdMixin, TimestampMixin, Base):
     following_count: Mapped[int] = mapped_column(Integer, default=0)
     # Kept exact the same way, in the transaction that creates or deletes a post (see service.posts).
     posts_count: Mapped[int] = mapped_column(Integer, default=0, server_default=text("0"))
+    # What a person told about themselves, for an account's audience insights (follower_demographics).
+    birth_year: Mapped[int | None] = mapped_column(Integer)
+    gender: Mapped[str | None] = mapped_column(String(1))  # F, M, U as Instagram's breakdown has them
+    city: Mapped[str | None] = mapped_column(String(100))  # "Turin, Piedmont", as Instagram names cities
+    country: Mapped[str | None] = mapped_column(String(2))  # ISO 3166-1 alpha-2
 
 
 class NetworkSession(NumericIdMixin, Base):
@@ -419,3 +424,47 @@ class NetworkUserTag(Base):
     media_position: Mapped[int] = mapped_column(Integer, default=0)
     x: Mapped[float | None] = mapped_column(Float)
     y: Mapped[float | None] = mapped_column(Float)
+
+
+# Activity that insights count
+
+
+class NetworkPostView(Base):
+    """A person saw a post on a day (in the feed, on a profile, a hashtag page or the post's own page), and how
+    many times: a post's reach is its distinct viewers, its views the sum."""
+
+    __tablename__ = "network_post_views"
+
+    post_id: Mapped[int] = mapped_column(
+        ForeignKey("network_posts.id", ondelete="CASCADE"), primary_key=True, autoincrement=False
+    )
+    viewer_id: Mapped[int] = mapped_column(
+        ForeignKey("network_people.id", ondelete="CASCADE"), primary_key=True, autoincrement=False, index=True
+    )
+    day: Mapped[date] = mapped_column(primary_key=True)
+    views: Mapped[int] = mapped_column(Integer, default=1)
+
+
+class NetworkProfileEvent(NumericIdMixin, Base):
+    """A visit to a profile, or a tap on the website link it shows (`profile_links_taps`)."""
+
+    __tablename__ = "network_profile_events"
+    __table_args__ = (Index("ix_network_profile_events_person_id_created_at", "person_id", "created_at"),)
+
+    person_id: Mapped[int] = mapped_column(ForeignKey("network_people.id", ondelete="CASCADE"))
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("network_people.id", ondelete="SET NULL"), index=True)
+    kind: Mapped[str] = mapped_column(String(16))  # visit, link_tap
+    created_at: Mapped[datetime]
+
+
+class NetworkFollowEvent(NumericIdMixin, Base):
+    """Someone followed or unfollowed an account: follows are rows that go away, so their history is kept here
+    for `follows_and_unfollows`."""
+
+    __tablename__ = "network_follow_events"
+    __table_args__ = (Index("ix_network_follow_events_followee_id_created_at", "followee_id", "created_at"),)
+
+    followee_id: Mapped[int] = mapped_column(ForeignKey("network_people.id", ondelete="CASCADE"))
+    follower_id: Mapped[int] = mapped_column(ForeignKey("network_people.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(8))  # follow, unfollow
+    created_at: Mapped[datetime]

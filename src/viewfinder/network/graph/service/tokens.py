@@ -90,8 +90,8 @@ async def issue_token(
     return IssuedToken(plain, row)
 
 
-async def valid_token(session: AsyncSession, access_token: str) -> tuple[NetworkGraphToken, NetworkPerson] | None:
-    """The token and its person, when it is one of ours, unexpired and not revoked."""
+async def find_token(session: AsyncSession, access_token: str) -> tuple[NetworkGraphToken, NetworkPerson] | None:
+    """The token and its person when it is one of ours, whatever its state (expired and revoked included)."""
     if not access_token.startswith(TOKEN_PREFIX):
         return None
     found = (
@@ -101,6 +101,12 @@ async def valid_token(session: AsyncSession, access_token: str) -> tuple[Network
             .where(NetworkGraphToken.token_hash == hash_token(access_token))
         )
     ).one_or_none()
+    return None if found is None else (found[0], found[1])
+
+
+async def valid_token(session: AsyncSession, access_token: str) -> tuple[NetworkGraphToken, NetworkPerson] | None:
+    """The token and its person, when it is one of ours, unexpired and not revoked."""
+    found = await find_token(session, access_token)
     if found is None:
         return None
     token, person = found
