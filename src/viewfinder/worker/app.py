@@ -14,7 +14,7 @@ from viewfinder.settings import Settings, get_settings
 from viewfinder.worker import runtime
 from viewfinder.worker.schedule import beat_schedule
 
-TASK_MODULES = ["viewfinder.ops.tasks", "viewfinder.worker.kit_tasks"]
+TASK_MODULES = ["viewfinder.ops.tasks", "viewfinder.worker.kit_tasks", "viewfinder.network.graph.tasks"]
 
 celery_app = Celery("viewfinder", include=TASK_MODULES)
 celery_app.set_default()
