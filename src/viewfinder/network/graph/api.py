@@ -20,8 +20,20 @@ from viewfinder.kit.resources import Resources
 from viewfinder.kit.web import ResourcesDep
 from viewfinder.network.graph import nodes
 
-# Each area registers its node types and edges on import.
-from viewfinder.network.graph.service import users  # noqa: F401
+# Each area registers its node types, edges and root paths on import.
+from viewfinder.network.graph.service import (  # noqa: F401
+    comments,
+    discovery,
+    faults,
+    hashtags,
+    insights,
+    media,
+    messages,
+    oauth,
+    publishing,
+    users,
+    webhooks,
+)
 from viewfinder.network.graph.service.tokens import find_token
 
 router = APIRouter(tags=["network graph"])

@@ -1,0 +1,1 @@
+"""Comments through the Graph: list, create, replies, hide and delete."""

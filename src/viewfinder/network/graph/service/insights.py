@@ -1,0 +1,1 @@
+"""Insights of accounts and media, computed from what happened on the network."""

@@ -1,0 +1,1 @@
+"""Webhooks out: subscriptions, the verify handshake, signed and batched deliveries retried with backoff."""
