@@ -2,7 +2,7 @@
 
 Revision ID: 0012
 Revises: 0011
-Create Date: 2026-11-22 10:46:54.900366
+Create Date: 2026-11-22 10:51:19.704485
 """
 
 from collections.abc import Sequence
@@ -186,6 +186,9 @@ def upgrade() -> None:
     with op.batch_alter_table('network_post_views', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_network_post_views_viewer_id'), ['viewer_id'], unique=False)
 
+    with op.batch_alter_table('network_apps', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('secret_sealed', sa.String(length=255), nullable=True))
+
     with op.batch_alter_table('network_graph_tokens', schema=None) as batch_op:
         batch_op.add_column(sa.Column('long_lived', sa.Boolean(), server_default=sa.text('true'), nullable=False))
 
@@ -208,6 +211,9 @@ def downgrade() -> None:
 
     with op.batch_alter_table('network_graph_tokens', schema=None) as batch_op:
         batch_op.drop_column('long_lived')
+
+    with op.batch_alter_table('network_apps', schema=None) as batch_op:
+        batch_op.drop_column('secret_sealed')
 
     with op.batch_alter_table('network_post_views', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_network_post_views_viewer_id'))

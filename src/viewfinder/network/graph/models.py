@@ -21,6 +21,8 @@ class NetworkApp(NumericIdMixin, Base):
 
     name: Mapped[str] = mapped_column(String(100))
     secret_hash: Mapped[str] = mapped_column(String(64))
+    # Webhooks are signed with the secret itself (HMAC), so it is also kept sealed (AES-256-GCM), never plain.
+    secret_sealed: Mapped[str | None] = mapped_column(String(255))
     # The addresses OAuth may send a person back to, exactly as registered (Instagram compares them exactly).
     redirect_uris: Mapped[list[str]] = mapped_column(JSON)
     created_at: Mapped[datetime]
