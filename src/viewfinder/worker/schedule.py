@@ -20,4 +20,16 @@ def beat_schedule(settings: Settings) -> dict[str, dict[str, Any]]:
             "schedule": 60.0,
             "options": {"expires": 60.0},
         },
+        # Webhook changes whose retry is due, or whose delivery job was lost.
+        "network-webhooks-due": {
+            "task": "network.graph.deliver_due_webhooks",
+            "schedule": 60.0,
+            "options": {"expires": 60.0},
+        },
+        # Graph media containers: expired after 24 hours, their files removed, fetches whose job was lost re-queued.
+        "network-graph-containers": {
+            "task": "network.graph.sweep_containers",
+            "schedule": 300.0,
+            "options": {"expires": 300.0},
+        },
     }
