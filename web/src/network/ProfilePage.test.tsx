@@ -34,6 +34,12 @@ describe("ProfilePage", () => {
     expect(screen.getByRole("link", { name: "2 following" })).toHaveAttribute("href", "/network/grace/following");
   });
 
+  it("counts a tap on the website link for the account's insights", async () => {
+    const calls = show(profile(), { "POST /network/api/v1/people/grace/link-tap": [204, null] });
+    await userEvent.click(await screen.findByRole("link", { name: "grace.example" }));
+    expect(unsafe(calls)).toEqual([{ method: "POST", path: "/network/api/v1/people/grace/link-tap", body: undefined }]);
+  });
+
   it("follows a public account with Follow", async () => {
     const calls = show(profile(), {
       "POST /network/api/v1/people/grace/follow": [200, { state: "following", followers_count: 11 }],

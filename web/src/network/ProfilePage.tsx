@@ -12,7 +12,7 @@ import { showError } from "@/api/errors";
 import { ApiError } from "@/api/problem";
 import { Button } from "@/components/ui/Button";
 import { ErrorState, Skeleton } from "@/components/ui/States";
-import { followStateOf, useNetworkMe, type Profile } from "./api";
+import { followStateOf, networkApi, useNetworkMe, type Profile } from "./api";
 import { AccountTypeBadge } from "./components/AccountTypeBadge";
 import { FollowButton } from "./components/FollowButton";
 import { OwnProfileMenu, PersonMenu } from "./components/ProfileMenu";
@@ -83,6 +83,7 @@ function ProfileView({ profile, isSelf, signedIn }: { profile: Profile; isSelf: 
               href={profile.website}
               rel="nofollow noopener"
               target="_blank"
+              onClick={() => countLinkTap(profile.username)}
               className="inline-flex max-w-full items-center gap-1 rounded-sm font-semibold text-blue-900 hover:underline dark:text-blue-300"
             >
               <LinkIcon aria-hidden className="h-3.5 w-3.5 shrink-0" />
@@ -242,6 +243,11 @@ function NoPostsYet({ isSelf }: { isSelf: boolean }) {
 }
 
 /** "https://www.example.com/" → "www.example.com": the link shows where it goes without the noise. */
+/** Counts the tap in the account's insights (`profile_links_taps`); the link opens whatever the answer. */
+function countLinkTap(username: string) {
+  networkApi.POST("/network/api/v1/people/{username}/link-tap", { params: { path: { username } } }).catch(() => {});
+}
+
 function displayUrl(url: string): string {
   return url.replace(/^https?:\/\//, "").replace(/\/$/, "");
 }

@@ -15,6 +15,11 @@ messages service keeps them: the thread's `last_message_id` is its newest messag
 own message, and the recipient of a recent thread has often not read it yet. Tags and messages draw from
 generators of their own (derived from the seed), so adding them left the people, posts, likes and comments of a
 seed as they were.
+
+What insights count comes last, from a generator of its own too: each person's age, gender, city and country
+(the city from their time zone); the posts people saw (everyone who liked or commented, many of the author's
+followers within hours of posting, and people browsing the post's topic), profile visits and website taps of
+some of those viewers, and follow and unfollow events for the follows made and ended during the period.
 """
 
 from __future__ import annotations
@@ -22,14 +27,15 @@ from __future__ import annotations
 import bisect
 import math
 import random
-from collections import Counter
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from viewfinder.network.simulator.images import VARIANTS
 from viewfinder.network.simulator.population import Brand, SimPerson, grow_follows, make_people
 from viewfinder.network.simulator.vocabulary import (
+    AGES,
     BUSINESS_ANSWERS,
     BUSINESS_QUESTIONS,
     CURVE_MEAN,
@@ -40,6 +46,7 @@ from viewfinder.network.simulator.vocabulary import (
     MESSAGE_CLOSERS,
     MESSAGE_LINES,
     MESSAGE_OPENERS,
+    PLACES,
     REPLIES,
     TOPICS,
 )
@@ -89,6 +96,17 @@ UNREAD_RECENT = 0.5
 UNREAD_OLDER = 0.06
 # The local hours someone sends messages at: when they are on the app at all (7:00 to midnight).
 ACTIVE_HOURS = tuple(hour for hour in range(24) if DAILY_CURVE[hour] >= 0.4)
+# Of a post's followers (those following when it went out), the share who see it, within hours; of those, the
+# share who see it once more that day.
+SEEN_SHARE = 0.3
+SEEN_AGAIN_SHARE = 0.2
+BROWSERS_MEAN = 2.0  # people browsing the post's topic (its hashtags, explore) who see it, times the author's appeal
+# Of the viewers, the share who open the author's profile then (followers seldom do), and of those visiting a
+# profile with a website, the share who tap its link.
+FOLLOWER_VISIT_SHARE = 0.01
+BROWSER_VISIT_SHARE = 0.08
+LINK_TAP_SHARE = 0.12
+GENDERS = (("F", 49), ("M", 47), ("U", 4))
 _EARLIEST = datetime.fromtimestamp(EPOCH_MS / 1000, UTC) + timedelta(days=1)
 
 
@@ -150,6 +168,14 @@ def _later(rng: random.Random, moment: datetime, mean_seconds: float, minimum: f
     return _ms(moment + timedelta(seconds=minimum + rng.expovariate(1 / mean_seconds)))
 
 
+def _binomial(rng: random.Random, trials: int, chance: float) -> int:
+    """How many of `trials` succeed, each with `chance` (the normal approximation for many trials)."""
+    if trials < 30:
+        return sum(rng.random() < chance for _ in range(trials))
+    mean = trials * chance
+    return min(trials, max(0, round(rng.gauss(mean, math.sqrt(mean * (1 - chance))))))
+
+
 def local_hour(person: SimPerson, moment: datetime) -> int:
     """The hour (0–23) on the person's clock at a UTC instant."""
     return int((moment.hour + moment.minute / 60 + person.offset_hours) % 24)
@@ -166,9 +192,10 @@ class _Builder:
         *,
         tag_rng: random.Random,
         message_rng: random.Random,
+        insight_rng: random.Random,
     ):
         self.rng, self.people, self.existing, self.start, self.end = rng, people, existing, start, end
-        self.tag_rng, self.message_rng = tag_rng, message_rng
+        self.tag_rng, self.message_rng, self.insight_rng = tag_rng, message_rng, insight_rng
         self.ids = _Ids()
         self.rows: dict[str, list[Row]] = {
             name: []
@@ -187,8 +214,14 @@ class _Builder:
                 "network_message_threads",
                 "network_thread_members",
                 "network_messages",
+                "network_post_views",
+                "network_profile_events",
+                "network_follow_events",
             )
         }
+        # Follows made and ended within the period (follower, followee ids): their events come with the activity.
+        self.churned: list[tuple[int, int]] = []
+        self.demographics: dict[int, Row] = {}
         self.replies: list[Row] = []  # inserted after the top-level comments they answer
         self.art: dict[int, tuple[int, int]] = {}
         self.by_username = {person.username: person.id for person in people}
@@ -227,7 +260,8 @@ class _Builder:
             assert followee.created_at is not None
             draw = rng.random()
             if draw < CHURN_SHARE:
-                self.unfollows += 1  # followed, then unfollowed within the period: nothing of it remains
+                self.unfollows += 1  # followed, then unfollowed within the period: no follow row remains
+                self.churned.append((follower.id, followee.id))
                 continue
             during = draw < CHURN_SHARE + GROWTH_SHARE
             if during:
@@ -255,6 +289,8 @@ class _Builder:
             if during:
                 kind = NotificationKind.FOLLOW if state is FollowState.ACTIVE else NotificationKind.FOLLOW_REQUEST
                 self.notify(followee.id, follower.id, kind, when)
+                if state is FollowState.ACTIVE:
+                    self._follow_event(follower.id, followee.id, "follow", when)
         for followers in self.followers:
             followers.sort()
         for person in self.people:
@@ -622,6 +658,120 @@ class _Builder:
                 {"thread_id": thread_id, "person_id": member.id, "last_read_message_id": mark}
             )
 
+    # What insights count
+
+    def add_activity(self) -> None:
+        self._add_demographics()
+        self._add_views()
+        self._add_churn_events()
+
+    def _add_demographics(self) -> None:
+        rng = self.insight_rng
+        genders = [gender for gender, _ in GENDERS]
+        gender_weights = [weight for _, weight in GENDERS]
+        ages = [years for years, _ in AGES]
+        age_weights = [weight for _, weight in AGES]
+        for person in self.people:
+            places = PLACES[person.timezone]
+            city, country = rng.choices(places, weights=range(len(places) + 1, 1, -1))[0]
+            if person.account_type is AccountType.BUSINESS:
+                self.demographics[person.id] = {"birth_year": None, "gender": None, "city": city, "country": country}
+                continue
+            low, high = rng.choices(ages, weights=age_weights)[0]
+            self.demographics[person.id] = {
+                "birth_year": self.end.year - rng.randint(low, high),
+                "gender": rng.choices(genders, weights=gender_weights)[0],
+                "city": city,
+                "country": country,
+            }
+
+    def _engaged(self) -> dict[int, list[tuple[int, datetime]]]:
+        """Who liked or commented on each post, and when: they saw it then."""
+        engaged: dict[int, list[tuple[int, datetime]]] = defaultdict(list)
+        for like in self.rows["network_likes"]:
+            if like["target_kind"] is LikeTarget.POST:
+                engaged[like["target_id"]].append((like["person_id"], like["created_at"]))
+        for comment in (*self.rows["network_comments"], *self.replies):
+            engaged[comment["post_id"]].append((comment["author_id"], comment["created_at"]))
+        return engaged
+
+    def _add_views(self) -> None:
+        """Views are counted per viewer and UTC day. This loop runs for every view, so it keeps instants as plain
+        Unix seconds and makes no datetime unless someone goes on to the author's profile."""
+        rng, chance, later = self.insight_rng.random, self.insight_rng.random, self.insight_rng.expovariate
+        by_id = {person.id: person for person in self.people}
+        by_topic: dict[int, list[int]] = defaultdict(list)
+        for person in self.people:
+            for topic in person.interests:
+                by_topic[topic].append(person.index)
+        engaged = self._engaged()
+        views: Counter[tuple[int, int, int]] = Counter()  # (post id, viewer id, days since 1970) → views
+        end = self.end.timestamp()
+        for post in self.rows["network_posts"]:
+            author, post_id, when = by_id[post["author_id"]], post["id"], post["created_at"]
+            posted = when.timestamp()
+            for person_id, at in engaged.get(post_id, ()):
+                if person_id != author.id:
+                    views[(post_id, person_id, int(at.timestamp() // 86_400))] += 1
+            followers = self.followers[author.index]
+            audience = bisect.bisect_left(followers, (when, -1))
+            # A sample of the audience rather than a draw for each follower: the same odds, a fraction of the work.
+            sample = self.insight_rng.sample(followers[:audience], _binomial(self.insight_rng, audience, SEEN_SHARE))
+            seers: list[int | None] = [index for _, index in sample]
+            browsers = by_topic.get(author.topic) or []
+            if browsers:
+                seers += [None] * _poisson(self.insight_rng, BROWSERS_MEAN * author.appeal)
+            for index in seers:
+                follower = index is not None
+                if index is None:
+                    index = self.insight_rng.choice(browsers)
+                seen = posted + 30 + later(1 / (4 * 3600 if follower else 12 * 3600))
+                viewer = self.people[index]
+                if seen >= end or viewer is author:
+                    continue
+                views[(post_id, viewer.id, int(seen // 86_400))] += 2 if chance() < SEEN_AGAIN_SHARE else 1
+                if rng() < (FOLLOWER_VISIT_SHARE if follower else BROWSER_VISIT_SHARE):
+                    self._visit(author, viewer, seen)
+        epoch = date(1970, 1, 1).toordinal()
+        days = {number: date.fromordinal(epoch + number) for number in {number for _, _, number in views}}
+        self.rows["network_post_views"] = [
+            {"post_id": post_id, "viewer_id": viewer_id, "day": days[number], "views": count}
+            for (post_id, viewer_id, number), count in views.items()
+        ]
+
+    def _visit(self, author: SimPerson, viewer: SimPerson, seen: float) -> None:
+        """A visit to the author's profile after seeing their post (at `seen`, Unix seconds), sometimes with a tap on
+        its website link."""
+        rng = self.insight_rng
+        visited = _later(rng, datetime.fromtimestamp(seen, UTC), 120, minimum=5)
+        if visited >= self.end:
+            return
+        self._profile_event(author.id, viewer.id, "visit", visited)
+        if author.website and rng.random() < LINK_TAP_SHARE:
+            tapped = _later(rng, visited, 30, minimum=2)
+            if tapped < self.end:
+                self._profile_event(author.id, viewer.id, "link_tap", tapped)
+
+    def _add_churn_events(self) -> None:
+        """A follow, then its unfollow, for each follow that began and ended within the period."""
+        rng, span = self.insight_rng, (self.end - self.start).total_seconds()
+        for follower_id, followee_id in self.churned:
+            followed = _ms(self.start + timedelta(seconds=rng.uniform(0, span * 0.9)))
+            unfollowed = _ms(followed + (self.end - followed) * rng.uniform(0.05, 0.95))
+            self._follow_event(follower_id, followee_id, "follow", followed)
+            self._follow_event(follower_id, followee_id, "unfollow", unfollowed)
+
+    def _profile_event(self, person_id: int, actor_id: int, kind: str, when: datetime) -> None:
+        self.rows["network_profile_events"].append(
+            {"id": self.ids.at(when), "person_id": person_id, "actor_id": actor_id, "kind": kind, "created_at": when}
+        )
+
+    def _follow_event(self, follower_id: int, followee_id: int, kind: str, when: datetime) -> None:
+        self.rows["network_follow_events"].append(
+            {"id": self.ids.at(when), "follower_id": follower_id, "followee_id": followee_id, "kind": kind,
+             "created_at": when}
+        )  # fmt: skip
+
     # Notifications
 
     def notify(
@@ -683,6 +833,9 @@ class _Builder:
                     "posts_count": self.counts[(person.id, "posts_count")],
                     "created_at": person.created_at,
                     "updated_at": person.created_at,
+                    **self.demographics.get(
+                        person.id, {"birth_year": None, "gender": None, "city": None, "country": None}
+                    ),
                 }
             )
 
@@ -711,10 +864,12 @@ def build_timeline(
         # Generators of their own: what they draw leaves the main generator's people, posts and likes as they were.
         tag_rng=random.Random(f"{seed}:tags"),  # noqa: S311 - as above
         message_rng=random.Random(f"{seed}:messages"),  # noqa: S311 - as above
+        insight_rng=random.Random(f"{seed}:insights"),  # noqa: S311 - as above
     )
     builder.add_people()
     builder.add_follows(edges)
     builder.add_posts(days)
     builder.add_messages(days)
+    builder.add_activity()
     builder.finish()
     return Timeline(start, end, people, builder.rows, builder.art, builder.unfollows)

@@ -35,7 +35,7 @@ from viewfinder.network.simulator.vocabulary import (
     TOPICS,
 )
 from viewfinder.network.social.models import AccountType, FollowState, NetworkFollow, NetworkPerson, NetworkPost
-from viewfinder.network.social.service import interactions, people, posts
+from viewfinder.network.social.service import activity, interactions, people, posts
 from viewfinder.network.social.service import messages as direct_messages
 
 # How often each action comes up.
@@ -184,6 +184,9 @@ async def _act(
         post_id = await _a_post_for(session, rng, actor)
         if post_id is None:
             raise NotFound("no post to react to")
+        author_id = await session.scalar(select(NetworkPost.author_id).where(NetworkPost.id == post_id))
+        if author_id is not None:  # whoever reacts to a post saw it: insights count the view
+            await activity.record_views(session, actor.id, [(post_id, author_id)])
         if kind == "like":
             await interactions.like_post(session, actor, str(post_id))
         else:

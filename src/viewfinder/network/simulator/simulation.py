@@ -63,6 +63,11 @@ class Summary:
     message_threads: int
     messages: int
     unread_threads: int
+    # What insights count: (post, viewer, day) view rows, profile visits and link taps, follow and unfollow events.
+    post_views: int
+    profile_visits: int
+    link_taps: int
+    follow_events: int
     seconds: float
     password: str = SIMULATOR_PASSWORD
     usernames_sample: list[str] = field(default_factory=list)
@@ -142,6 +147,10 @@ def summarise(timeline: Timeline, seconds: float, timings: dict[str, float], see
         message_threads=len(last_message),
         messages=len(rows["network_messages"]),
         unread_threads=len(unread),
+        post_views=len(rows["network_post_views"]),
+        profile_visits=sum(row["kind"] == "visit" for row in rows["network_profile_events"]),
+        link_taps=sum(row["kind"] == "link_tap" for row in rows["network_profile_events"]),
+        follow_events=len(rows["network_follow_events"]),
         seconds=round(seconds, 2),
         usernames_sample=[row["username"] for row in people[:5]],
         timings={name: round(value, 2) for name, value in timings.items()},

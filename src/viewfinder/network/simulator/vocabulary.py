@@ -552,3 +552,35 @@ BUSINESS_ANSWERS = (
     "Yes, at the counter or on our website",
     "Thank you so much! Drop us an email",
 )
+
+# Where people of each time zone live: cities as Instagram names them ("City, Region") and their countries, the
+# first the likeliest. Insights' demographics count them.
+PLACES: dict[str, tuple[tuple[str, str], ...]] = {
+    "America/New_York": (("New York, New York", "US"), ("Boston, Massachusetts", "US"), ("Toronto, Ontario", "CA"),
+                         ("Miami, Florida", "US"), ("Atlanta, Georgia", "US")),
+    "America/Chicago": (("Chicago, Illinois", "US"), ("Houston, Texas", "US"), ("Dallas, Texas", "US")),
+    "America/Denver": (("Denver, Colorado", "US"), ("Salt Lake City, Utah", "US")),
+    "America/Los_Angeles": (("Los Angeles, California", "US"), ("San Francisco, California", "US"),
+                            ("Seattle, Washington", "US"), ("Vancouver, British Columbia", "CA")),
+    "America/Sao_Paulo": (("São Paulo, São Paulo (state)", "BR"), ("Rio de Janeiro, Rio de Janeiro (state)", "BR")),
+    "America/Mexico_City": (("Mexico City, Distrito Federal", "MX"), ("Guadalajara, Jalisco", "MX")),
+    "Europe/London": (("London, England", "GB"), ("Manchester, England", "GB"), ("Dublin, Dublin", "IE")),
+    "Europe/Berlin": (("Berlin, Berlin", "DE"), ("Munich, Bavaria", "DE"), ("Vienna, Vienna", "AT"),
+                      ("Amsterdam, North Holland", "NL")),
+    "Europe/Rome": (("Turin, Piedmont", "IT"), ("Milan, Lombardy", "IT"), ("Rome, Lazio", "IT")),
+    "Europe/Paris": (("Paris, Île-de-France", "FR"), ("Lyon, Auvergne-Rhône-Alpes", "FR"),
+                     ("Brussels, Brussels", "BE")),
+    "Europe/Madrid": (("Madrid, Comunidad de Madrid", "ES"), ("Barcelona, Catalonia", "ES")),
+    "Europe/Istanbul": (("Istanbul, Istanbul Province", "TR"), ("Ankara, Ankara Province", "TR")),
+    "Africa/Lagos": (("Lagos, Lagos State", "NG"), ("Abuja, Federal Capital Territory", "NG")),
+    "Asia/Kolkata": (("Mumbai, Maharashtra", "IN"), ("Delhi, Delhi", "IN"), ("Bangalore, Karnataka", "IN")),
+    "Asia/Jakarta": (("Jakarta, Jakarta", "ID"), ("Bandung, West Java", "ID")),
+    "Asia/Tokyo": (("Tokyo, Tokyo", "JP"), ("Osaka, Osaka", "JP")),
+    "Asia/Seoul": (("Seoul, Seoul", "KR"), ("Busan, Busan", "KR")),
+    "Asia/Singapore": (("Singapore, Singapore", "SG"),),
+    "Australia/Sydney": (("Sydney, New South Wales", "AU"), ("Melbourne, Victoria", "AU")),
+}  # fmt: skip
+# Ages of the people on the network (years, weight): most are young adults, as on Instagram.
+AGES: tuple[tuple[tuple[int, int], int], ...] = (
+    ((13, 17), 5), ((18, 24), 30), ((25, 34), 32), ((35, 44), 17), ((45, 54), 9), ((55, 64), 5), ((65, 80), 2),
+)  # fmt: skip

@@ -8,6 +8,7 @@ network's own (`vfn_…`), apart from the suite's.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Annotated
 
 from fastapi import APIRouter, BackgroundTasks, Depends, File, Form, Query, Request, Response, UploadFile, status
@@ -72,6 +73,7 @@ from viewfinder.network.social.schemas import (
 )
 from viewfinder.network.social.service import (
     accounts,
+    activity,
     avatars,
     explore,
     feed,
@@ -113,6 +115,16 @@ def _pair(tokens: accounts.IssuedTokens) -> NetworkTokenPair:
 
 def _summaries(persons: list[NetworkPerson]) -> list[PersonSummary]:
     return [PersonSummary.model_validate(person) for person in persons]
+
+
+async def _seen(session: DbSession, viewer: Viewer | None, shown: Iterable[tuple[int, int]]) -> None:
+    """Count the views of the posts a signed-in viewer is served, (post id, author id) pairs: insights read them."""
+    if viewer is not None:
+        await activity.record_views(session, viewer.person.id, shown)
+
+
+def _grid_shown(entries: list[posts.GridEntry]) -> list[tuple[int, int]]:
+    return [(entry.post.id, entry.post.author_id) for entry in entries]
 
 
 # Accounts and sessions
@@ -235,6 +247,7 @@ async def get_person(username: str, session: DbSession, viewer: OptionalViewer) 
     profile = Profile.model_validate(person)
     if viewer is None:
         return profile
+    await activity.record_profile_event(session, person.id, viewer.person.id, activity.VISIT)
     relation = await people.relation(session, viewer.person, person)
     return profile.model_copy(
         update={
@@ -243,6 +256,14 @@ async def get_person(username: str, session: DbSession, viewer: OptionalViewer) 
             "blocked_by_viewer": relation.blocked,
         }
     )
+
+
+@router.post("/people/{username}/link-tap", status_code=status.HTTP_204_NO_CONTENT)
+async def tap_profile_link(username: str, session: DbSession, viewer: OptionalViewer) -> None:
+    """Count a tap on the website link a profile shows (the page calls it as the link opens)."""
+    person = await people.visible_person(session, viewer.person if viewer else None, username)
+    if person.website:
+        await activity.record_profile_event(session, person.id, viewer.person.id if viewer else None, activity.LINK_TAP)
 
 
 @router.post("/people/{username}/follow")
@@ -448,6 +469,7 @@ async def create_post(
 async def get_post(post_id: str, session: DbSession, viewer: OptionalViewer, resources: ResourcesDep) -> Post:
     """A post with its images, caption and the caption's hashtags and mentions located for links."""
     post = await posts.get_post(session, viewer.person if viewer else None, post_id)
+    await _seen(session, viewer, [(post.id, post.author_id)])
     return await _post(session, resources.storage, post, viewer)
 
 
@@ -476,6 +498,7 @@ async def list_person_posts(
 ) -> Page[GridItem]:
     """The profile grid, newest first; a private account shows it to its followers only."""
     entries, next_cursor = await posts.list_person_posts(session, viewer.person if viewer else None, username, params)
+    await _seen(session, viewer, _grid_shown(entries))
     return Page(items=await _grid(resources.storage, entries), next_cursor=next_cursor)
 
 
@@ -486,6 +509,7 @@ async def list_tagged_posts(
     """The posts the person is tagged in, newest first (their profile's "Tagged" grid); a private account shows
     it to its followers only."""
     entries, next_cursor = await posts.list_tagged_posts(session, viewer.person if viewer else None, username, params)
+    await _seen(session, viewer, _grid_shown(entries))
     return Page(items=await _grid(resources.storage, entries), next_cursor=next_cursor)
 
 
@@ -502,6 +526,7 @@ async def list_hashtag_posts(
 ) -> Page[GridItem]:
     """Recent posts with the hashtag, newest first: from public accounts and the accounts the viewer follows."""
     entries, next_cursor = await posts.list_hashtag_posts(session, viewer.person if viewer else None, name, params)
+    await _seen(session, viewer, _grid_shown(entries))
     return Page(items=await _grid(resources.storage, entries), next_cursor=next_cursor)
 
 
@@ -516,6 +541,7 @@ async def list_hashtag_top(
     """The hashtag's top posts: the most liked and commented of the last 30 days, from public accounts and the
     accounts the viewer follows. One ranked page: `next_cursor` is always null."""
     entries = await posts.list_hashtag_top(session, viewer.person if viewer else None, name, limit)
+    await _seen(session, viewer, _grid_shown(entries))
     return Page(items=await _grid(resources.storage, entries), next_cursor=None)
 
 
@@ -529,6 +555,7 @@ async def explore_posts(
     """The most liked and commented posts of public accounts of the last week (not your own, none of blocked
     relations). One ranked page, refreshed every minute: `next_cursor` is always null."""
     entries = await explore.explore_posts(session, resources.cache, viewer.person if viewer else None, limit)
+    await _seen(session, viewer, _grid_shown(entries))
     return Page(items=await _grid(resources.storage, entries), next_cursor=None)
 
 
@@ -697,6 +724,7 @@ async def home_feed(
     """The posts of the people you follow and your own, newest first (20 a page, at most 50), each as the
     post's page shows it, with its first two comments. A page costs the same few queries whatever it holds."""
     entries, next_cursor = await feed.home_feed(session, resources.cache, viewer.person, params)
+    await _seen(session, viewer, [(entry.id, entry.author.id) for entry in entries])
     return Page(items=[await _feed_item(resources.storage, entry) for entry in entries], next_cursor=next_cursor)
 
 
@@ -855,3 +883,4 @@ async def list_person_stories(
 async def mark_story_seen(story_id: str, viewer: CurrentViewer, session: DbSession) -> None:
     """Mark a story seen (for the tray); again changes nothing."""
     await stories.mark_seen(session, viewer.person, story_id)
+    await activity.record_story_view(session, viewer.person.id, story_id)

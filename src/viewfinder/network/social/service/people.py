@@ -33,6 +33,7 @@ from viewfinder.network.social.models import (
     NotificationKind,
 )
 from viewfinder.network.social.service.accounts import unique_violation, username_taken
+from viewfinder.network.social.service.activity import FOLLOW, UNFOLLOW, record_follow_event
 from viewfinder.network.social.service.notify import notify, withdraw
 
 SEARCH_LIMIT = 20
@@ -247,6 +248,7 @@ async def follow(session: AsyncSession, viewer: NetworkPerson, username: str) ->
         return existing or state, person
     if inserted == FollowState.ACTIVE:
         await _count(session, _follow_counts(viewer.id, person.id, 1))
+        await record_follow_event(session, viewer.id, person.id, FOLLOW)
     kind = NotificationKind.FOLLOW if inserted == FollowState.ACTIVE else NotificationKind.FOLLOW_REQUEST
     await notify(session, recipient_ids=[person.id], actor_id=viewer.id, kind=kind)
     return FollowState(inserted), person
@@ -263,6 +265,7 @@ async def unfollow(session: AsyncSession, viewer: NetworkPerson, username: str) 
     )
     if removed == FollowState.ACTIVE:
         await _count(session, _follow_counts(viewer.id, person.id, -1))
+        await record_follow_event(session, viewer.id, person.id, UNFOLLOW)
     if removed is not None:
         await withdraw(
             session,
@@ -354,6 +357,7 @@ async def accept_follow_request(session: AsyncSession, me: NetworkPerson, reques
     if follower_id is None:
         raise _no_such_request()
     await _count(session, _follow_counts(follower_id, me.id, 1))
+    await record_follow_event(session, follower_id, me.id, FOLLOW)
 
 
 async def decline_follow_request(session: AsyncSession, me: NetworkPerson, request_id: str) -> None:
@@ -403,6 +407,7 @@ async def block(session: AsyncSession, viewer: NetworkPerson, username: str) -> 
     for follower_id, followee_id, state in removed.all():
         if state == FollowState.ACTIVE:
             changes += _follow_counts(follower_id, followee_id, -1)
+            await record_follow_event(session, follower_id, followee_id, UNFOLLOW)
     await _count(session, changes)
 
 
