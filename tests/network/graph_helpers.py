@@ -31,7 +31,9 @@ async def make_business(app: FastAPI, username: str = "lumen.coffee", *, name: s
 async def graph_token(app: FastAPI, username: str = "lumen.coffee", scopes: tuple[str, ...] = SCOPES) -> str:
     """A long-lived token of a new app for the account, with the scopes given (all five by default)."""
     async with app.state.resources.db.unit_of_work() as session:
-        made = await create_app(session, name="Suite", redirect_uris=["https://suite.example/callback"])
+        made = await create_app(
+            session, app.state.resources.settings, name="Suite", redirect_uris=["https://suite.example/callback"]
+        )
         issued = await issue_token(session, app_id=str(made.app.id), username=username, scopes=scopes)
     return issued.access_token
 

@@ -24,7 +24,9 @@ CALLBACK = "https://suite.example/api/v1/oauth/instagram/callback"
 
 async def test_an_app_is_made_with_a_secret_kept_only_as_a_hash(app: FastAPI) -> None:
     async with app.state.resources.db.unit_of_work() as session:
-        created = await create_app(session, name=" Viewfinder ", redirect_uris=[CALLBACK, CALLBACK])
+        created = await create_app(
+            session, app.state.resources.settings, name=" Viewfinder ", redirect_uris=[CALLBACK, CALLBACK]
+        )
     assert re.fullmatch(r"[0-9a-f]{32}", created.secret)
 
     async with app.state.resources.db.sessions() as session:
@@ -56,7 +58,7 @@ async def test_bad_apps_are_refused_on_their_field(
 ) -> None:
     async with app.state.resources.db.sessions() as session:
         with pytest.raises(InvalidInput) as refused:
-            await create_app(session, name=name, redirect_uris=redirect_uris)
+            await create_app(session, app.state.resources.settings, name=name, redirect_uris=redirect_uris)
     assert [error["field"] for error in refused.value.errors] == [field]
 
 

@@ -12,12 +12,15 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from viewfinder.kit.clock import utcnow
 from viewfinder.kit.errors import InvalidInput
+from viewfinder.kit.sealing import seal
 from viewfinder.kit.security import hash_token, same
 from viewfinder.network.graph.models import NetworkApp
 from viewfinder.network.social.ids import new_id, parse_id
+from viewfinder.settings import Settings
 
 MAX_NAME_LENGTH = 100
 MAX_REDIRECT_URIS = 10
+SECRET_PURPOSE = "network_apps.secret"  # noqa: S105 - the sealing's purpose, not a secret
 
 
 @dataclass(frozen=True)
@@ -38,7 +41,9 @@ def _checked_redirect_uris(uris: Sequence[str]) -> list[str]:
     return list(dict.fromkeys(uris))
 
 
-async def create_app(session: AsyncSession, *, name: str, redirect_uris: Sequence[str]) -> CreatedApp:
+async def create_app(
+    session: AsyncSession, settings: Settings, *, name: str, redirect_uris: Sequence[str]
+) -> CreatedApp:
     name = name.strip()
     if not name or len(name) > MAX_NAME_LENGTH:
         raise InvalidInput.on("name", f"Give the app a name of 1 to {MAX_NAME_LENGTH} characters.")
@@ -47,6 +52,8 @@ async def create_app(session: AsyncSession, *, name: str, redirect_uris: Sequenc
         id=new_id(),
         name=name,
         secret_hash=hash_token(secret),
+        # Webhooks are signed with the secret itself, so it is kept sealed too (the hash checks OAuth calls).
+        secret_sealed=seal(settings, secret, purpose=SECRET_PURPOSE),
         redirect_uris=_checked_redirect_uris(redirect_uris),
         created_at=utcnow(),
     )

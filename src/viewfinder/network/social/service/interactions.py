@@ -29,6 +29,7 @@ from sqlalchemy.orm import aliased, joinedload
 from viewfinder.kit.clock import utcnow
 from viewfinder.kit.errors import Forbidden, InvalidInput, NotFound
 from viewfinder.kit.pagination import PageParams, paginate
+from viewfinder.network.graph.service import webhooks
 from viewfinder.network.social.captions import parse_caption
 from viewfinder.network.social.ids import new_id, parse_id
 from viewfinder.network.social.models import (
@@ -291,6 +292,7 @@ async def create_comment(
     else:
         await _add(session, post_id=post.id, comments=0 if parent.hidden else 1, replies_of=parent.id, replies=1)
     await _notify_comment(session, viewer, post, parent, created_id, body)
+    await webhooks.comment_made(session, post, comment)
     return await _view(session, viewer, created_id)
 
 

@@ -29,6 +29,7 @@ from sqlalchemy.orm import joinedload
 from viewfinder.kit.clock import utcnow
 from viewfinder.kit.errors import Forbidden, InvalidInput, NotFound
 from viewfinder.kit.pagination import PageParams, paginate
+from viewfinder.network.graph.service import webhooks
 from viewfinder.network.social.ids import new_id, parse_id
 from viewfinder.network.social.models import (
     NetworkBlock,
@@ -307,7 +308,8 @@ async def send_message(session: AsyncSession, viewer: NetworkPerson, thread_id: 
     """Send a message in one of the viewer's threads; it also marks the thread read for the viewer."""
     thread = await _member_thread(session, viewer, thread_id)
     text = _text(text)
-    if await _blocked_either_way(session, viewer.id, await _other_member(session, viewer, thread.id)):
+    recipient_id = await _other_member(session, viewer, thread.id)
+    if await _blocked_either_way(session, viewer.id, recipient_id):
         _refuse_blocked()
     message = NetworkMessage(id=new_id(), thread_id=thread.id, sender_id=viewer.id, text=text, created_at=utcnow())
     session.add(message)
@@ -323,6 +325,7 @@ async def send_message(session: AsyncSession, viewer: NetworkPerson, thread_id: 
         .execution_options(synchronize_session=False)
     )
     await _move_read_mark(session, thread.id, viewer.id, message.id)
+    await webhooks.message_sent(session, message, recipient_id)
     return message
 
 

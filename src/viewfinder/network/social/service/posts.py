@@ -30,6 +30,7 @@ from viewfinder.kit.images import InvalidImage, PreparedImage, prepare_image
 from viewfinder.kit.pagination import PageParams, paginate
 from viewfinder.kit.storage import Storage
 from viewfinder.kit.video import MP4, DurationLimits, PreparedVideo, looks_like_video, prepare_video
+from viewfinder.network.graph.service import webhooks
 from viewfinder.network.social.captions import Caption, Entity, checked_caption, parse_caption
 from viewfinder.network.social.ids import first_id_at, new_id, parse_id
 from viewfinder.network.social.models import (
@@ -336,6 +337,7 @@ async def create_post(
         await notify(
             session, recipient_ids=mentioned, actor_id=author.id, kind=NotificationKind.MENTION, post_id=post.id
         )
+        await webhooks.caption_mentions_made(session, post, mentioned)
         tagged = await tag_people(session, post.id, author.id, tags)
         await notify(session, recipient_ids=tagged, actor_id=author.id, kind=NotificationKind.TAG, post_id=post.id)
         if kind != PostKind.STORY:
