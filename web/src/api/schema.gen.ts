@@ -638,6 +638,48 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/network/api/v1/admin/faults": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Faults
+         * @description The faults switched on and not expired (all of them: they are few).
+         */
+        get: operations["list_faults_network_api_v1_admin_faults_get"];
+        put?: never;
+        /**
+         * Add Fault
+         * @description Switch a fault on; it strikes the Graph calls of its app (or of all apps) from the next call.
+         */
+        post: operations["add_fault_network_api_v1_admin_faults_post"];
+        /** Clear All Faults */
+        delete: operations["clear_all_faults_network_api_v1_admin_faults_delete"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/network/api/v1/admin/faults/{fault_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Clear Fault */
+        delete: operations["clear_fault_network_api_v1_admin_faults__fault_id__delete"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/network/api/v1/auth/login": {
         parameters: {
             query?: never;
@@ -995,6 +1037,46 @@ export interface paths {
         patch: operations["update_me_network_api_v1_me_patch"];
         trace?: never;
     };
+    "/network/api/v1/me/apps": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Connected Apps
+         * @description The apps holding a valid token or an unused code of the signed-in person (all of them: they are few).
+         */
+        get: operations["list_connected_apps_network_api_v1_me_apps_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/network/api/v1/me/apps/{app_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Remove Connected App
+         * @description Revoke an app: its tokens stop working at once (the Graph answers 190/458) and its codes are void.
+         */
+        delete: operations["remove_connected_app_network_api_v1_me_apps__app_id__delete"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/network/api/v1/me/avatar": {
         parameters: {
             query?: never;
@@ -1237,6 +1319,30 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/network/api/v1/oauth/consent": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Oauth Consent Details
+         * @description The app and scopes of an authorisation request, for the consent page (400 when it cannot be answered).
+         */
+        get: operations["oauth_consent_details_network_api_v1_oauth_consent_get"];
+        put?: never;
+        /**
+         * Oauth Consent
+         * @description Allow (a one-use code for the app, valid an hour) or cancel; the page then goes to `redirect_to`.
+         */
+        post: operations["oauth_consent_network_api_v1_oauth_consent_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/network/api/v1/people": {
         parameters: {
             query?: never;
@@ -1356,6 +1462,26 @@ export interface paths {
         get: operations["list_following_network_api_v1_people__username__following_get"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/network/api/v1/people/{username}/link-tap": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Tap Profile Link
+         * @description Count a tap on the website link a profile shows (the page calls it as the link opens).
+         */
+        post: operations["tap_profile_link_network_api_v1_people__username__link_tap_post"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1582,27 +1708,28 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/network/graph/me": {
+    "/network/oauth/access_token": {
         parameters: {
             query?: never;
             header?: never;
             path?: never;
             cookie?: never;
         };
-        /**
-         * Me
-         * @description The professional account the token is for, with the fields asked for (`id` when none are).
-         */
-        get: operations["me_network_graph_me_get"];
+        get?: never;
         put?: never;
-        post?: never;
+        /**
+         * Oauth Access Token
+         * @description A code for a short-lived token (an hour): form fields client_id, client_secret, grant_type
+         *     (authorization_code), redirect_uri and code; errors in api.instagram.com's shape for this endpoint.
+         */
+        post: operations["oauth_access_token_network_oauth_access_token_post"];
         delete?: never;
         options?: never;
         head?: never;
         patch?: never;
         trace?: never;
     };
-    "/network/graph/{version}/me": {
+    "/network/oauth/authorize": {
         parameters: {
             query?: never;
             header?: never;
@@ -1610,10 +1737,11 @@ export interface paths {
             cookie?: never;
         };
         /**
-         * Versioned Me
-         * @description `me` at a version of the Graph API (v19.0 and later).
+         * Oauth Authorize
+         * @description Instagram's authorisation window: checks the app and its redirect URI (exactly), then sends the browser
+         *     to the consent page with the same query; a bad scope goes back to the app with OAuth's error parameters.
          */
-        get: operations["versioned_me_network_graph__version__me_get"];
+        get: operations["oauth_authorize_network_oauth_authorize_get"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1941,6 +2069,74 @@ export interface components {
         EmailVerification: {
             /** Token */
             token: string;
+        };
+        /**
+         * FaultCreate
+         * @description A fault to switch on, as the admin API and the command take it.
+         */
+        FaultCreate: {
+            /** App Id */
+            app_id?: string | null;
+            /** Code */
+            code?: number | null;
+            /** Expires In */
+            expires_in?: number | null;
+            /**
+             * Kind
+             * @enum {string}
+             */
+            kind: "error" | "latency" | "rate_limit" | "expired_token" | "lost_answer";
+            /** Latency Ms */
+            latency_ms?: number | null;
+            /** Method */
+            method?: string | null;
+            /**
+             * Path
+             * @default *
+             */
+            path: string;
+            /**
+             * Rate
+             * @default 1
+             */
+            rate: number;
+            /** Status */
+            status?: number | null;
+            /** Subcode */
+            subcode?: number | null;
+        };
+        /**
+         * FaultView
+         * @description A fault switched on, as the admin API and the command show it.
+         */
+        FaultView: {
+            /** App Id */
+            app_id: string | null;
+            /** Code */
+            code: number | null;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Expires At */
+            expires_at: string | null;
+            /** Id */
+            id: string;
+            /** Kind */
+            kind: string;
+            /** Latency Ms */
+            latency_ms: number | null;
+            /** Method */
+            method: string | null;
+            /** Path */
+            path: string;
+            /** Rate */
+            rate: number;
+            /** Status */
+            status: number | null;
+            /** Subcode */
+            subcode: number | null;
         };
         /**
          * FeedComment
@@ -2279,6 +2475,20 @@ export interface components {
              */
             updated_at: string;
         };
+        /** NetworkConnectedApp */
+        NetworkConnectedApp: {
+            /** Id */
+            id: string;
+            /** Name */
+            name: string;
+            /** Scopes */
+            scopes: string[];
+            /**
+             * Since
+             * Format: date-time
+             */
+            since: string;
+        };
         /** NetworkCredentials */
         NetworkCredentials: {
             /**
@@ -2403,6 +2613,46 @@ export interface components {
              */
             before?: string | null;
         };
+        /**
+         * OAuthConsent
+         * @description The authorisation request as the page received it, and the person's answer.
+         */
+        OAuthConsent: {
+            /** Allow */
+            allow: boolean;
+            /** Client Id */
+            client_id: string;
+            /** Redirect Uri */
+            redirect_uri: string;
+            /**
+             * Response Type
+             * @default code
+             */
+            response_type: string;
+            /** Scope */
+            scope: string;
+            /** State */
+            state?: string | null;
+        };
+        /** OAuthConsentAnswer */
+        OAuthConsentAnswer: {
+            /** Redirect To */
+            redirect_to: string;
+        };
+        /**
+         * OAuthConsentDetails
+         * @description What the consent page shows: the app asking and the scopes it wants.
+         */
+        OAuthConsentDetails: {
+            /** App Id */
+            app_id: string;
+            /** App Name */
+            app_name: string;
+            /** Redirect Uri */
+            redirect_uri: string;
+            /** Scopes */
+            scopes: string[];
+        };
         /** OwnershipTransfer */
         OwnershipTransfer: {
             /**
@@ -2430,6 +2680,13 @@ export interface components {
         Page_Comment_: {
             /** Items */
             items: components["schemas"]["Comment"][];
+            /** Next Cursor */
+            next_cursor?: string | null;
+        };
+        /** Page[FaultView] */
+        Page_FaultView_: {
+            /** Items */
+            items: components["schemas"]["FaultView"][];
             /** Next Cursor */
             next_cursor?: string | null;
         };
@@ -2479,6 +2736,13 @@ export interface components {
         Page_Message_: {
             /** Items */
             items: components["schemas"]["Message"][];
+            /** Next Cursor */
+            next_cursor?: string | null;
+        };
+        /** Page[NetworkConnectedApp] */
+        Page_NetworkConnectedApp_: {
+            /** Items */
+            items: components["schemas"]["NetworkConnectedApp"][];
             /** Next Cursor */
             next_cursor?: string | null;
         };
@@ -4244,6 +4508,106 @@ export interface operations {
             };
         };
     };
+    list_faults_network_api_v1_admin_faults_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_FaultView_"];
+                };
+            };
+        };
+    };
+    add_fault_network_api_v1_admin_faults_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["FaultCreate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FaultView"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    clear_all_faults_network_api_v1_admin_faults_delete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    clear_fault_network_api_v1_admin_faults__fault_id__delete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                fault_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
     login_network_api_v1_auth_login_post: {
         parameters: {
             query?: never;
@@ -4834,6 +5198,55 @@ export interface operations {
             };
         };
     };
+    list_connected_apps_network_api_v1_me_apps_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_NetworkConnectedApp_"];
+                };
+            };
+        };
+    };
+    remove_connected_app_network_api_v1_me_apps__app_id__delete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                app_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
     upload_avatar_network_api_v1_me_avatar_put: {
         parameters: {
             query?: never;
@@ -5286,6 +5699,74 @@ export interface operations {
             };
         };
     };
+    oauth_consent_details_network_api_v1_oauth_consent_get: {
+        parameters: {
+            query?: {
+                client_id?: string | null;
+                redirect_uri?: string | null;
+                scope?: string | null;
+                response_type?: string | null;
+                state?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OAuthConsentDetails"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    oauth_consent_network_api_v1_oauth_consent_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["OAuthConsent"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OAuthConsentAnswer"];
+                };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
     search_people_network_api_v1_people_get: {
         parameters: {
             query: {
@@ -5533,6 +6014,35 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["Page_PersonSummary_"];
                 };
+            };
+            /** @description Validation Error */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HTTPValidationError"];
+                };
+            };
+        };
+    };
+    tap_profile_link_network_api_v1_people__username__link_tap_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                username: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
             /** @description Validation Error */
             422: {
@@ -5994,14 +6504,9 @@ export interface operations {
             };
         };
     };
-    me_network_graph_me_get: {
+    oauth_access_token_network_oauth_access_token_post: {
         parameters: {
-            query?: {
-                /** @description Comma-separated fields, e.g. id,username,followers_count */
-                fields?: string | null;
-                /** @description The access token (or `Authorization: Bearer …`) */
-                access_token?: string | null;
-            };
+            query?: never;
             header?: never;
             path?: never;
             cookie?: never;
@@ -6017,41 +6522,29 @@ export interface operations {
                     "application/json": unknown;
                 };
             };
-            /** @description Validation Error */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["HTTPValidationError"];
-                };
-            };
         };
     };
-    versioned_me_network_graph__version__me_get: {
+    oauth_authorize_network_oauth_authorize_get: {
         parameters: {
             query?: {
-                /** @description Comma-separated fields, e.g. id,username,followers_count */
-                fields?: string | null;
-                /** @description The access token (or `Authorization: Bearer …`) */
-                access_token?: string | null;
+                client_id?: string | null;
+                redirect_uri?: string | null;
+                scope?: string | null;
+                response_type?: string | null;
+                state?: string | null;
             };
             header?: never;
-            path: {
-                version: string;
-            };
+            path?: never;
             cookie?: never;
         };
         requestBody?: never;
         responses: {
             /** @description Successful Response */
-            200: {
+            302: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content: {
-                    "application/json": unknown;
-                };
+                content?: never;
             };
             /** @description Validation Error */
             422: {

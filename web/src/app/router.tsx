@@ -55,6 +55,9 @@ export const routes: RouteObject[] = [
           { path: "search", ...page(() => import("@/network/SearchPage")) },
           { path: "requests", ...page(() => import("@/network/FollowRequestsPage")) },
           { path: "settings/profile", ...page(() => import("@/network/EditProfilePage")) },
+          { path: "settings/apps", ...page(() => import("@/network/ConnectedAppsPage")) },
+          // OAuth's consent page: /network/oauth/authorize (the server) sends people here.
+          { path: "authorize", ...page(() => import("@/network/ConsentPage")) },
           { path: "new", ...page(() => import("@/network/ComposePage")) },
           { path: "p/:postId", ...page(() => import("@/network/PostPage")) },
           { path: "explore/tags/:name", ...page(() => import("@/network/HashtagPage")) },

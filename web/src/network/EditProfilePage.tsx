@@ -5,6 +5,7 @@ import { Switch } from "radix-ui";
 import { useId, useMemo } from "react";
 import { Controller, useForm, useWatch } from "react-hook-form";
 import { useTranslation } from "react-i18next";
+import { Link } from "react-router";
 import { toast } from "sonner";
 import { z } from "zod";
 import { showError } from "@/api/errors";
@@ -95,7 +96,18 @@ function EditProfileForm({ me }: { me: NetworkMe }) {
 
   return (
     <>
-      <PageHeader title={t("edit.title")} description={t("edit.description")} />
+      <PageHeader
+        title={t("edit.title")}
+        description={t("edit.description")}
+        actions={
+          <Link
+            to="/network/settings/apps"
+            className="text-sm font-semibold text-brand-600 hover:underline dark:text-brand-500"
+          >
+            {t("apps.link", { ns: "oauth" })}
+          </Link>
+        }
+      />
       <form noValidate onSubmit={onSubmit} className="space-y-5">
         <FormError message={errors.root?.server?.message} />
         <AvatarPicker me={me} name={name || me.name} />

@@ -33,7 +33,7 @@ NumericId = Annotated[int, PlainSerializer(str, return_type=str, when_used="json
 
 # Profiles live at /network/<username>, beside the network's own pages and routes: these names are theirs.
 RESERVED_USERNAMES = frozenset(
-    {"api", "explore", "graph", "hashtags", "messages", "notifications", "oauth", "p", "posts", "reels",
+    {"api", "authorize", "explore", "graph", "hashtags", "messages", "notifications", "oauth", "p", "posts", "reels",
      "requests", "search", "settings", "signin", "signup", "stories"}
 )  # fmt: skip
 

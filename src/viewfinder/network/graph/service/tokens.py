@@ -73,14 +73,30 @@ async def issue_token(
             f"@{person.username} is a personal account: only business and creator accounts "
             "use the Graph API (switch it in the network's profile settings).",
         )
+    return await mint_token(
+        session, app_id=app.id, person_id=person.id, scopes=checked_scopes(scopes), lifetime=lifetime, long_lived=True
+    )
+
+
+async def mint_token(
+    session: AsyncSession,
+    *,
+    app_id: int,
+    person_id: int,
+    scopes: Sequence[str],
+    lifetime: timedelta,
+    long_lived: bool,
+) -> IssuedToken:
+    """A new token for scopes already checked (OAuth's codes and exchanges carry them from the consent)."""
     plain = TOKEN_PREFIX + secrets.token_urlsafe(48)
     now = utcnow()
     row = NetworkGraphToken(
         id=new_id(),
         token_hash=hash_token(plain),
-        app_id=app.id,
-        person_id=person.id,
-        scopes=checked_scopes(scopes),
+        app_id=app_id,
+        person_id=person_id,
+        scopes=list(scopes),
+        long_lived=long_lived,
         created_at=now,
         expires_at=now + lifetime,
         revoked_at=None,
