@@ -36,6 +36,8 @@ network_app = typer.Typer(no_args_is_help=True, help="The Sandbox network.")
 app.add_typer(network_app, name="network")
 graph_app = typer.Typer(no_args_is_help=True, help="Apps of the network's Graph API.")
 network_app.add_typer(graph_app, name="app")
+faults_app = typer.Typer(no_args_is_help=True, help="Faults on demand in the network's Graph API.")
+network_app.add_typer(faults_app, name="faults")
 console = Console()
 
 SECRET_FIELDS = {"smtp_url", "sentry_dsn", "secret_key", "jwt_private_key", "s3_access_key_id", "s3_secret_access_key"}
@@ -409,8 +411,10 @@ def network_app_create(
     """Register an app for the Graph API; print its id and its secret (shown this once)."""
     from viewfinder.network.graph.service.apps import create_app
 
+    settings = _settings()
+
     async def create(session: AsyncSession) -> dict[str, Any]:
-        created = await create_app(session, name=name, redirect_uris=redirect_uri)
+        created = await create_app(session, settings, name=name, redirect_uris=redirect_uri)
         return {
             "app_id": str(created.app.id),
             "app_secret": created.secret,
@@ -418,13 +422,47 @@ def network_app_create(
             "redirect_uris": created.app.redirect_uris,
         }
 
-    made = _in_unit_of_work(_settings(), create)
+    made = _in_unit_of_work(settings, create)
     if as_json:
         print(json.dumps(made))
         return
     console.print(
         f"App {made['name']!r}\n  app id:     {made['app_id']}\n  app secret: {made['app_secret']} "
         "(shown once: keep it now)",
+        highlight=False,
+    )
+
+
+@graph_app.command("subscribe")
+def network_app_subscribe(
+    app_id: Annotated[str, typer.Option(help="The app's id (from `viewfinder network app create`)")],
+    callback_url: Annotated[str, typer.Option(help="Where the network POSTs the app's webhooks")],
+    verify_token: Annotated[str, typer.Option(help="Sent back in the handshake, for the callback to check")],
+    fields: Annotated[str, typer.Option(help="Comma-separated among comments, mentions, messages")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON")] = False,
+) -> None:
+    """Subscribe an app to webhooks once its callback answers the hub.challenge handshake (exit 1 otherwise)."""
+    from viewfinder.network.graph.service.webhooks import subscribe
+
+    settings = _settings()
+
+    async def store(session: AsyncSession) -> dict[str, Any]:
+        subscription = await subscribe(
+            session,
+            settings,
+            app_id=app_id,
+            callback_url=callback_url,
+            verify_token=verify_token,
+            fields=fields.split(","),
+        )
+        return {"app_id": app_id, "callback_url": subscription.callback_url, "fields": subscription.fields}
+
+    subscribed = _in_unit_of_work(settings, store)
+    if as_json:
+        print(json.dumps(subscribed))
+        return
+    console.print(
+        f"App {subscribed['app_id']} subscribed: {', '.join(subscribed['fields'])} go to {subscribed['callback_url']}",
         highlight=False,
     )
 
@@ -458,6 +496,105 @@ def network_token(
         f"valid {issued['expires_in'] // 86400} days:\n  {issued['access_token']}",
         highlight=False,
     )
+
+
+def _fault_line(fault: dict[str, Any]) -> str:
+    """One fault in a line (a table would cut the ids a terminal's width cannot hold)."""
+    what = fault["kind"]
+    if fault["code"] is not None:
+        what += f" {fault['code']}" + (f"/{fault['subcode']}" if fault["subcode"] is not None else "")
+    if fault["status"] is not None:
+        what += f" (HTTP {fault['status']})"
+    if fault["latency_ms"] is not None:
+        what += f" {fault['latency_ms']} ms"
+    until = f"until {fault['expires_at'][:19].replace('T', ' ')} UTC" if fault["expires_at"] else "until cleared"
+    return (
+        f"{fault['id']}  {what} on {fault['method'] or 'any method'} {fault['path']}, "
+        f"{'app ' + fault['app_id'] if fault['app_id'] else 'every app'}, rate {fault['rate']:g}, {until}"
+    )
+
+
+def _print_faults(faults: list[dict[str, Any]]) -> None:
+    for fault in faults:
+        print(_fault_line(fault))
+
+
+@faults_app.command("add")
+def network_faults_add(
+    kind: Annotated[str, typer.Option(help="error, latency, rate_limit, expired_token or lost_answer")],
+    app_id: Annotated[str | None, typer.Option(help="Only this app's calls (default: every app's)")] = None,
+    path: Annotated[str, typer.Option(help="Glob over the path after the version, ids as {id}: {id}/media")] = "*",
+    method: Annotated[str | None, typer.Option(help="Only GET, POST or DELETE calls")] = None,
+    rate: Annotated[float, typer.Option(min=0, max=1, help="Share of the matching calls struck")] = 1.0,
+    code: Annotated[int | None, typer.Option(help="error: Graph code (default 2); rate_limit: 4, 17, 80002")] = None,
+    subcode: Annotated[int | None, typer.Option(help="error: the error_subcode")] = None,
+    status: Annotated[int | None, typer.Option(help="HTTP status (default: Meta's for the code)")] = None,
+    latency_ms: Annotated[
+        int | None, typer.Option(help="latency: the wait added; lost_answer: answer that late instead of a 500")
+    ] = None,
+    expires_in: Annotated[int | None, typer.Option(help="Switch itself off after this many seconds")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON")] = False,
+) -> None:
+    """Switch a fault on in the Graph API, for one app or every app."""
+    from viewfinder.network.graph.service.faults import KINDS, FaultCreate, add_fault, fault_view
+
+    if kind not in KINDS:
+        raise typer.BadParameter(f"choose among {', '.join(KINDS)}", param_hint="--kind")
+    spec = FaultCreate.model_validate(
+        {
+            "kind": kind,
+            "app_id": app_id,
+            "path": path,
+            "method": method,
+            "rate": rate,
+            "code": code,
+            "subcode": subcode,
+            "status": status,
+            "latency_ms": latency_ms,
+            "expires_in": expires_in,
+        }
+    )
+
+    async def add(session: AsyncSession) -> dict[str, Any]:
+        return fault_view(await add_fault(session, spec)).model_dump(mode="json")
+
+    added = _in_unit_of_work(_settings(), add)
+    if as_json:
+        print(json.dumps(added))
+        return
+    _print_faults([added])
+
+
+@faults_app.command("list")
+def network_faults_list(as_json: Annotated[bool, typer.Option("--json", help="Print JSON")] = False) -> None:
+    """The faults switched on and not expired."""
+    from viewfinder.network.graph.service.faults import fault_view, list_faults
+
+    async def listed(session: AsyncSession) -> list[dict[str, Any]]:
+        return [fault_view(fault).model_dump(mode="json") for fault in await list_faults(session)]
+
+    found = _in_unit_of_work(_settings(), listed)
+    if as_json:
+        print(json.dumps(found))
+        return
+    if found:
+        _print_faults(found)
+    else:
+        console.print("No fault is switched on.")
+
+
+@faults_app.command("clear")
+def network_faults_clear(
+    fault_id: Annotated[str | None, typer.Option("--id", help="The fault to switch off")] = None,
+    clear_all: Annotated[bool, typer.Option("--all", help="Switch every fault off")] = False,
+) -> None:
+    """Switch one fault off, or all of them."""
+    from viewfinder.network.graph.service.faults import clear_faults
+
+    if (fault_id is None) == (not clear_all):
+        raise typer.BadParameter("give either --id ID or --all", param_hint="--id")
+    cleared = _in_unit_of_work(_settings(), lambda session: clear_faults(session, fault_id=fault_id))
+    print(f"Switched off {cleared} fault{'s' if cleared != 1 else ''}.")
 
 
 def main() -> None:

@@ -72,6 +72,23 @@ class Settings(BaseSettings):
     max_request_bytes: int = Field(default=50 * 1024 * 1024, ge=1024)
     worker_heartbeat_seconds: int = Field(default=15, ge=1)
     worker_stale_seconds: int = Field(default=60, ge=5)
+    # How the network's `POST /oauth/access_token` answers: flat `{access_token, user_id, permissions}`, or
+    # `{"data": [{…}]}` as Meta's Business Login guide shows it (clients differ in which one they read).
+    network_oauth_token_shape: Literal["flat", "data"] = "flat"  # noqa: S105 - a shape, not a secret
+    # How the network's webhooks carry comments and mentions: each entry with `changes: [{field, value}]`, or
+    # one entry per change with `field` and `value` in it, as Meta's Business Login examples show.
+    network_webhook_shape: Literal["changes", "flat"] = "changes"
+    # The Sandbox network's Graph API: what an app and an account may spend per rolling hour before Instagram's
+    # rate-limit errors (code 4 for the app, 80002 for the account), in calls and in CPU and wall time.
+    network_graph_app_calls_per_hour: int = Field(default=4800, ge=1)
+    network_graph_account_calls_per_hour: int = Field(default=4800, ge=1)
+    network_graph_cpu_seconds_per_hour: float = Field(default=600.0, gt=0)
+    network_graph_time_seconds_per_hour: float = Field(default=3600.0, gt=0)
+    # Posts an account may publish through the Graph (`media_publish`) per rolling 24 hours: Instagram's quota,
+    # answered by `content_publishing_limit` and refused beyond with code 9, subcode 2207042.
+    network_graph_publishing_limit: int = Field(default=50, ge=1)
+    # Authorises the network's admin API (faults on demand); unset or empty, that API answers 404.
+    network_admin_token: SecretStr | None = None
 
     @model_validator(mode="before")
     @classmethod

@@ -39,7 +39,9 @@ async def _business(app: FastAPI, username: str = "lumen.coffee") -> str:
 
 async def _token(app: FastAPI, username: str = "lumen.coffee", scopes: list[str] = BASIC) -> str:
     async with app.state.resources.db.unit_of_work() as session:
-        made = await create_app(session, name="Viewfinder", redirect_uris=["https://suite.example/callback"])
+        made = await create_app(
+            session, app.state.resources.settings, name="Viewfinder", redirect_uris=["https://suite.example/callback"]
+        )
         issued = await issue_token(session, app_id=str(made.app.id), username=username, scopes=scopes)
     assert issued.access_token.startswith("IGAA")
     assert issued.expires_in == 60 * 86400
@@ -121,7 +123,9 @@ async def test_tokens_are_only_for_professional_accounts_and_known_scopes(app: F
     await make_person(app, "personal.ada")
     await _business(app)
     async with app.state.resources.db.unit_of_work() as session:
-        made = await create_app(session, name="Viewfinder", redirect_uris=["https://suite.example/callback"])
+        made = await create_app(
+            session, app.state.resources.settings, name="Viewfinder", redirect_uris=["https://suite.example/callback"]
+        )
     app_id = str(made.app.id)
     async with app.state.resources.db.sessions() as session:
         with pytest.raises(InvalidInput, match="personal account"):

@@ -10,14 +10,20 @@ from __future__ import annotations
 
 import json
 import re
+from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
-from fastapi import APIRouter, Request
-from fastapi.responses import JSONResponse
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import JSONResponse, RedirectResponse
+from pydantic import BaseModel
 
 from viewfinder.kit.clock import utcnow
+from viewfinder.kit.errors import NotFound, Unauthorized
+from viewfinder.kit.pagination import Page
 from viewfinder.kit.resources import Resources
-from viewfinder.kit.web import ResourcesDep
+from viewfinder.kit.security import same
+from viewfinder.kit.web import DbSession, ResourcesDep
 from viewfinder.network.graph import nodes
 
 # Each area registers its node types, edges and root paths on import.
@@ -31,10 +37,12 @@ from viewfinder.network.graph.service import (  # noqa: F401
     messages,
     oauth,
     publishing,
+    usage,
     users,
     webhooks,
 )
 from viewfinder.network.graph.service.tokens import find_token
+from viewfinder.network.social.deps import CurrentViewer
 
 router = APIRouter(tags=["network graph"])
 
@@ -88,7 +96,7 @@ async def graph_params(request: Request) -> dict[str, str]:
         elif content_type.startswith(("application/x-www-form-urlencoded", "multipart/form-data")):
             form = await request.form()
             params.update({name: value for name, value in form.items() if isinstance(value, str)})
-    return params
+    return nodes.plain_lists(params)
 
 
 def access_token_of(request: Request, params: dict[str, str]) -> str | None:
@@ -104,18 +112,24 @@ def _token_error(token: Any) -> nodes.GraphError | None:
             f"Error validating access token: The user has not authorized application {token.app_id}.", 190, subcode=458
         )
     if token.expires_at <= utcnow():
-        return nodes.GraphError(
-            f"Error validating access token: Session has expired on {token.expires_at:%A, %d-%b-%y %H:%M:%S} UTC. "
-            f"The current time is {utcnow():%A, %d-%b-%y %H:%M:%S} UTC.",
-            190,
-            subcode=463,
-        )
+        return faults.session_expired(token.expires_at, utcnow())
     return None
 
 
-async def _answer(request: Request, resources: Resources, path: str) -> dict[str, Any]:
+@dataclass
+class _Trace:
+    """What `graph` learns of a call while `_answer` runs it: whose call it is and their usage as it started (for
+    the usage headers), and the faults that struck it."""
+
+    app_id: int | None = None
+    account_id: int | None = None
+    usage_at_start: usage.Usage | None = None
+    faults: faults.FaultPlan = faults.NO_FAULT
+
+
+async def _answer(request: Request, resources: Resources, path: str, trace: _Trace) -> dict[str, Any]:
     version, segments = _split_version([segment for segment in path.split("/") if segment])
-    if not segments or len(segments) > 2:
+    if len(segments) > 2:
         raise nodes.unknown_path(path)
     params = await graph_params(request)
     plain = access_token_of(request, params)
@@ -126,8 +140,16 @@ async def _answer(request: Request, resources: Resources, path: str) -> dict[str
         if found is None:
             raise nodes.GraphError("Invalid OAuth access token - Cannot parse access token", 190)
         token, person = found
+        trace.app_id, trace.account_id = token.app_id, person.id
+        trace.usage_at_start = await usage.read_usage(
+            resources.cache, app_id=token.app_id, account_id=person.id, now=utcnow()
+        )
+        # A spent hour refuses the call before anything runs, as Instagram does.
+        usage.refuse_when_spent(trace.usage_at_start, resources.settings)
         if refused := _token_error(token):
             raise refused
+        trace.faults = await faults.plan_faults(session, app_id=token.app_id, method=request.method, segments=segments)
+        await trace.faults.before()
         call = nodes.Call(
             session=session,
             resources=resources,
@@ -138,24 +160,243 @@ async def _answer(request: Request, resources: Resources, path: str) -> dict[str
             version=version,
             access_token=plain,
         )
-        call.require(BASIC_SCOPE)
-        object_id, edge = segments[0], (segments[1] if len(segments) == 2 else None)
-        if edge is None and object_id in nodes.ROOTS:
-            return await nodes.ROOTS[object_id](call)
-        if request.method == "GET":
-            return await nodes.answer_get(call, object_id, edge)
-        if request.method == "POST":
-            return await nodes.answer_post(call, object_id, edge)
-        if edge is not None:
-            raise nodes.unknown_path(path)
-        return await nodes.answer_delete(call, object_id)
+        answer = await _dispatch(call, request.method, segments, path)
+    # Committed: a lost answer loses only the answer, never the change.
+    await trace.faults.after_commit()
+    return answer
 
 
-@router.api_route("/network/graph/{path:path}", methods=["GET", "POST", "DELETE"], response_class=JSONResponse)
+async def _dispatch(call: nodes.Call, method: str, segments: list[str], path: str) -> dict[str, Any]:
+    call.require(BASIC_SCOPE)
+    if not segments:
+        if method == "GET" and call.param("ids"):
+            return await nodes.answer_many(call, call.required("ids"))
+        raise nodes.unknown_path(path)
+    object_id, edge = segments[0], (segments[1] if len(segments) == 2 else None)
+    if edge is None and object_id in nodes.ROOTS:
+        return await nodes.ROOTS[object_id](call)
+    if method == "GET":
+        return await nodes.answer_get(call, object_id, edge)
+    if method == "POST":
+        return await nodes.answer_post(call, object_id, edge)
+    if edge is not None:
+        raise nodes.unknown_path(path)
+    return await nodes.answer_delete(call, object_id)
+
+
+async def _count_call(
+    resources: Resources, *, app_id: int, account_id: int, at_start: usage.Usage, spent: usage.Spent
+) -> dict[str, str]:
+    """Count the call in its app's and account's hour; the usage headers, this call included."""
+    await usage.record_call(resources.cache, app_id=app_id, account_id=account_id, spent=spent, now=utcnow())
+    used = usage.Usage(app=at_start.app.with_call(spent), account=at_start.account.with_call(spent))
+    return usage.usage_headers(used, account_id=account_id, settings=resources.settings)
+
+
+# Out of the OpenAPI document: one route for three methods gives three operations of one id, which breaks the
+# generated web client (the Graph's own reference is Meta's, in docs/sandbox-graph-api.md).
+@router.api_route(
+    "/network/graph/{path:path}",
+    methods=["GET", "POST", "DELETE"],
+    response_class=JSONResponse,
+    include_in_schema=False,
+)
 async def graph(path: str, request: Request, resources: ResourcesDep) -> JSONResponse:
     """Every Graph call: `GET /{id}`, `GET /{id}/{edge}`, `POST /{id}[/{edge}]`, `DELETE /{id}`, and root
-    paths such as `ig_hashtag_search`, with or without a version (v19.0 and later) in front."""
+    paths such as `ig_hashtag_search`, with or without a version (v19.0 and later) in front. Every answer of a
+    known token, errors too, carries the usage headers; refused calls count, as on Instagram."""
+    meter = usage.Meter()
+    trace = _Trace()
     try:
-        return JSONResponse(await _answer(request, resources, path))
+        response = JSONResponse(await _answer(request, resources, path, trace))
     except nodes.GraphError as error:
-        return graph_error_response(error)
+        response = graph_error_response(error)
+    if trace.usage_at_start is not None and trace.app_id is not None and trace.account_id is not None:
+        headers = await _count_call(
+            resources,
+            app_id=trace.app_id,
+            account_id=trace.account_id,
+            at_start=trace.usage_at_start,
+            spent=meter.spent(),
+        )
+        response.headers.update(headers)
+    return response
+
+
+# OAuth, Instagram Login's flavour: the authorisation request, the consent (the web app's page, which calls the
+# network API below), the code's exchange, and the apps a person has let in.
+CONSENT_PAGE = "/network/authorize"
+
+
+class OAuthConsentDetails(BaseModel):
+    """What the consent page shows: the app asking and the scopes it wants."""
+
+    app_id: str
+    app_name: str
+    scopes: list[str]
+    redirect_uri: str
+
+
+class OAuthConsent(BaseModel):
+    """The authorisation request as the page received it, and the person's answer."""
+
+    client_id: str
+    redirect_uri: str
+    scope: str
+    response_type: str = "code"
+    state: str | None = None
+    allow: bool
+
+
+class OAuthConsentAnswer(BaseModel):
+    redirect_to: str
+
+
+class NetworkConnectedApp(BaseModel):
+    id: str
+    name: str
+    scopes: list[str]
+    since: datetime
+
+
+@router.get("/network/oauth/authorize", response_class=RedirectResponse, status_code=302)
+async def oauth_authorize(
+    request: Request,
+    session: DbSession,
+    client_id: str | None = None,
+    redirect_uri: str | None = None,
+    scope: str | None = None,
+    response_type: str | None = None,
+    state: str | None = None,
+) -> RedirectResponse:
+    """Instagram's authorisation window: checks the app and its redirect URI (exactly), then sends the browser
+    to the consent page with the same query; a bad scope goes back to the app with OAuth's error parameters."""
+    try:
+        await oauth.check_authorize_request(
+            session,
+            client_id=client_id,
+            redirect_uri=redirect_uri,
+            scope=scope,
+            response_type=response_type,
+            state=state,
+        )
+    except oauth.AnswerAtRedirect as refused:
+        return RedirectResponse(refused.redirect_to, status_code=302)
+    return RedirectResponse(f"{CONSENT_PAGE}?{request.url.query}", status_code=302)
+
+
+@router.post("/network/oauth/access_token", response_class=JSONResponse)
+async def oauth_access_token(request: Request, session: DbSession, resources: ResourcesDep) -> JSONResponse:
+    """A code for a short-lived token (an hour): form fields client_id, client_secret, grant_type
+    (authorization_code), redirect_uri and code; errors in api.instagram.com's shape for this endpoint."""
+    try:
+        issued = await oauth.exchange_code(session, await graph_params(request))
+    except oauth.TokenRequestRefused as refused:
+        return JSONResponse(refused.body(), status_code=400)
+    except nodes.GraphError as error:  # a body that is not a form nor a JSON object
+        return JSONResponse(oauth.TokenRequestRefused(error.message).body(), status_code=400)
+    token = issued.row
+    if resources.settings.network_oauth_token_shape == "data":  # noqa: S105 - a shape, not a secret
+        granted = {"access_token": issued.access_token, "user_id": str(token.person_id)}
+        return JSONResponse({"data": [{**granted, "permissions": ",".join(token.scopes)}]})
+    return JSONResponse(
+        {"access_token": issued.access_token, "user_id": token.person_id, "permissions": list(token.scopes)}
+    )
+
+
+@router.get("/network/api/v1/oauth/consent", tags=["network"])
+async def oauth_consent_details(
+    viewer: CurrentViewer,
+    session: DbSession,
+    client_id: str | None = None,
+    redirect_uri: str | None = None,
+    scope: str | None = None,
+    response_type: str | None = None,
+    state: str | None = None,
+) -> OAuthConsentDetails:
+    """The app and scopes of an authorisation request, for the consent page (400 when it cannot be answered)."""
+    try:
+        asked = await oauth.check_authorize_request(
+            session,
+            client_id=client_id,
+            redirect_uri=redirect_uri,
+            scope=scope,
+            response_type=response_type,
+            state=state,
+        )
+    except oauth.AnswerAtRedirect:
+        raise oauth.OAuthRequestRefused("The scopes or the response type of this request are not valid.") from None
+    return OAuthConsentDetails(
+        app_id=str(asked.app.id), app_name=asked.app.name, scopes=asked.scopes, redirect_uri=asked.redirect_uri
+    )
+
+
+@router.post("/network/api/v1/oauth/consent", tags=["network"])
+async def oauth_consent(body: OAuthConsent, viewer: CurrentViewer, session: DbSession) -> OAuthConsentAnswer:
+    """Allow (a one-use code for the app, valid an hour) or cancel; the page then goes to `redirect_to`."""
+    try:
+        asked = await oauth.check_authorize_request(
+            session,
+            client_id=body.client_id,
+            redirect_uri=body.redirect_uri,
+            scope=body.scope,
+            response_type=body.response_type,
+            state=body.state,
+        )
+    except oauth.AnswerAtRedirect as refused:
+        return OAuthConsentAnswer(redirect_to=refused.redirect_to)
+    return OAuthConsentAnswer(redirect_to=await oauth.decide(session, viewer.person, asked, allow=body.allow))
+
+
+@router.get("/network/api/v1/me/apps", tags=["network"])
+async def list_connected_apps(viewer: CurrentViewer, session: DbSession) -> Page[NetworkConnectedApp]:
+    """The apps holding a valid token or an unused code of the signed-in person (all of them: they are few)."""
+    found = await oauth.connected_apps(session, viewer.person)
+    return Page(
+        items=[NetworkConnectedApp(id=str(app.id), name=app.name, scopes=app.scopes, since=app.since) for app in found]
+    )
+
+
+@router.delete("/network/api/v1/me/apps/{app_id}", tags=["network"], status_code=204)
+async def remove_connected_app(app_id: str, viewer: CurrentViewer, session: DbSession) -> None:
+    """Revoke an app: its tokens stop working at once (the Graph answers 190/458) and its codes are void."""
+    await oauth.revoke_app(session, viewer.person, app_id)
+
+
+# The network's admin API: faults on demand, for one app or all, authorised by NETWORK_ADMIN_TOKEN as a bearer
+# token; without that setting the API does not exist (404).
+def _require_admin(request: Request, resources: ResourcesDep) -> None:
+    configured = resources.settings.network_admin_token
+    expected = configured.get_secret_value() if configured is not None else ""
+    if not expected:
+        raise NotFound()
+    scheme, _, given = request.headers.get("authorization", "").partition(" ")
+    if scheme.lower() != "bearer" or not same(given.strip(), expected):
+        raise Unauthorized("Give the network's admin token (NETWORK_ADMIN_TOKEN) as `Authorization: Bearer …`.")
+
+
+AdminOnly = [Depends(_require_admin)]
+
+
+@router.get("/network/api/v1/admin/faults", tags=["network admin"], dependencies=AdminOnly)
+async def list_faults(session: DbSession) -> Page[faults.FaultView]:
+    """The faults switched on and not expired (all of them: they are few)."""
+    return Page(items=[faults.fault_view(fault) for fault in await faults.list_faults(session)])
+
+
+@router.post("/network/api/v1/admin/faults", tags=["network admin"], dependencies=AdminOnly, status_code=201)
+async def add_fault(body: faults.FaultCreate, session: DbSession) -> faults.FaultView:
+    """Switch a fault on; it strikes the Graph calls of its app (or of all apps) from the next call."""
+    return faults.fault_view(await faults.add_fault(session, body))
+
+
+@router.delete("/network/api/v1/admin/faults", tags=["network admin"], dependencies=AdminOnly, status_code=204)
+async def clear_all_faults(session: DbSession) -> None:
+    await faults.clear_faults(session)
+
+
+@router.delete(
+    "/network/api/v1/admin/faults/{fault_id}", tags=["network admin"], dependencies=AdminOnly, status_code=204
+)
+async def clear_fault(fault_id: str, session: DbSession) -> None:
+    await faults.clear_faults(session, fault_id=fault_id)

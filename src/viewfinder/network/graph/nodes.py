@@ -11,6 +11,7 @@ from __future__ import annotations
 import base64
 import binascii
 import inspect
+import json
 import secrets
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -29,6 +30,7 @@ from viewfinder.network.social.models import NetworkPerson
 
 DEFAULT_LIMIT = 25
 MAX_LIMIT = 100
+MAX_IDS = 50  # as Graph's multiple-id lookups allow
 
 
 class GraphError(Exception):
@@ -96,6 +98,28 @@ def unknown_path(path: str) -> GraphError:
 def graph_time(moment: datetime) -> str:
     """`2026-08-13T08:25:28+0000`, as every Graph timestamp is written."""
     return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S+0000")
+
+
+# Insights parameters Meta's SDK types as lists and sends JSON-encoded (`period=["day"]`, `metric=["reach"]`),
+# where other clients send `period=day` and `metric=reach,likes`: the Graph takes both.
+LIST_TYPED_PARAMS = frozenset({"metric", "period", "breakdown"})
+
+
+def plain_lists(params: dict[str, str]) -> dict[str, str]:
+    """The parameters with a JSON array of plain values, in a list-typed parameter, written comma-separated."""
+    return {name: _comma_separated(value) if name in LIST_TYPED_PARAMS else value for name, value in params.items()}
+
+
+def _comma_separated(value: str) -> str:
+    if not value.startswith("["):
+        return value
+    try:
+        items = json.loads(value)
+    except ValueError:
+        return value
+    if isinstance(items, list) and all(isinstance(item, str | int) and not isinstance(item, bool) for item in items):
+        return ",".join(str(item) for item in items)
+    return value
 
 
 def encode_cursor(key: str | int) -> str:
@@ -286,6 +310,9 @@ async def render(call: Call, node: NodeType, subject: Any, requests: Sequence[Fi
             raise _unknown_field(request.name, node)
         if value is not None:
             answer[request.name] = value
+    # Graph names every node it answers, asked or not.
+    if "id" not in answer and (identify := node.fields.get("id")) is not None:
+        answer["id"] = await _value(call, identify, subject)
     return answer
 
 
@@ -377,3 +404,15 @@ async def answer_delete(call: Call, object_id: str) -> dict[str, Any]:
     if node.delete is None:
         raise no_such_object(object_id, "delete")
     return await node.delete(call, subject)
+
+
+async def answer_many(call: Call, ids: str) -> dict[str, Any]:
+    """GET /?ids=a,b: several nodes at once, each under its id, with the same fields."""
+    wanted = list(dict.fromkeys(part.strip() for part in ids.split(",") if part.strip()))
+    if not wanted or len(wanted) > MAX_IDS:
+        raise invalid_parameter(f"Param ids must name 1 to {MAX_IDS} objects")
+    answer = {}
+    for object_id in wanted:
+        node, subject = await load_node(call, object_id)
+        answer[object_id] = await render(call, node, subject, requested_fields(call, node))
+    return answer
