@@ -536,7 +536,8 @@ def network_faults_add(
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON")] = False,
 ) -> None:
     """Switch a fault on in the Graph API, for one app or every app."""
-    from viewfinder.network.graph.service.faults import KINDS, FaultCreate, add_fault, fault_view
+    from viewfinder.network.graph.schemas import FaultCreate
+    from viewfinder.network.graph.service.faults import KINDS, add_fault, fault_view
 
     if kind not in KINDS:
         raise typer.BadParameter(f"choose among {', '.join(KINDS)}", param_hint="--kind")

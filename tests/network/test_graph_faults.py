@@ -22,8 +22,9 @@ from viewfinder import cli
 from viewfinder.kit.clock import utcnow
 from viewfinder.kit.errors import InvalidInput, NotFound
 from viewfinder.network.graph.models import NetworkFault
+from viewfinder.network.graph.schemas import FaultCreate
 from viewfinder.network.graph.service import comments, media  # noqa: F401 - they register the nodes
-from viewfinder.network.graph.service.faults import FaultCreate, add_fault, call_paths, clear_faults, list_faults
+from viewfinder.network.graph.service.faults import add_fault, call_paths, clear_faults, list_faults
 from viewfinder.network.graph.service.tokens import find_token
 from viewfinder.network.social.models import NetworkComment
 from viewfinder.settings import Settings

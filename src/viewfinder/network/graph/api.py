@@ -11,12 +11,10 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass
-from datetime import datetime
 from typing import Any
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import JSONResponse, RedirectResponse
-from pydantic import BaseModel
 
 from viewfinder.kit.clock import utcnow
 from viewfinder.kit.errors import NotFound, Unauthorized
@@ -25,6 +23,14 @@ from viewfinder.kit.resources import Resources
 from viewfinder.kit.security import same
 from viewfinder.kit.web import DbSession, ResourcesDep
 from viewfinder.network.graph import nodes
+from viewfinder.network.graph.schemas import (
+    FaultCreate,
+    FaultView,
+    NetworkConnectedApp,
+    OAuthConsent,
+    OAuthConsentAnswer,
+    OAuthConsentDetails,
+)
 
 # Each area registers its node types, edges and root paths on import.
 from viewfinder.network.graph.service import (  # noqa: F401
@@ -228,37 +234,6 @@ async def graph(path: str, request: Request, resources: ResourcesDep) -> JSONRes
 CONSENT_PAGE = "/network/authorize"
 
 
-class OAuthConsentDetails(BaseModel):
-    """What the consent page shows: the app asking and the scopes it wants."""
-
-    app_id: str
-    app_name: str
-    scopes: list[str]
-    redirect_uri: str
-
-
-class OAuthConsent(BaseModel):
-    """The authorisation request as the page received it, and the person's answer."""
-
-    client_id: str
-    redirect_uri: str
-    scope: str
-    response_type: str = "code"
-    state: str | None = None
-    allow: bool
-
-
-class OAuthConsentAnswer(BaseModel):
-    redirect_to: str
-
-
-class NetworkConnectedApp(BaseModel):
-    id: str
-    name: str
-    scopes: list[str]
-    since: datetime
-
-
 @router.get("/network/oauth/authorize", response_class=RedirectResponse, status_code=302)
 async def oauth_authorize(
     request: Request,
@@ -379,13 +354,13 @@ AdminOnly = [Depends(_require_admin)]
 
 
 @router.get("/network/api/v1/admin/faults", tags=["network admin"], dependencies=AdminOnly)
-async def list_faults(session: DbSession) -> Page[faults.FaultView]:
+async def list_faults(session: DbSession) -> Page[FaultView]:
     """The faults switched on and not expired (all of them: they are few)."""
     return Page(items=[faults.fault_view(fault) for fault in await faults.list_faults(session)])
 
 
 @router.post("/network/api/v1/admin/faults", tags=["network admin"], dependencies=AdminOnly, status_code=201)
-async def add_fault(body: faults.FaultCreate, session: DbSession) -> faults.FaultView:
+async def add_fault(body: FaultCreate, session: DbSession) -> FaultView:
     """Switch a fault on; it strikes the Graph calls of its app (or of all apps) from the next call."""
     return faults.fault_view(await faults.add_fault(session, body))
 

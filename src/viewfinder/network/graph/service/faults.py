@@ -10,9 +10,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from fnmatch import fnmatchcase
-from typing import Literal
+from typing import get_args
 
-from pydantic import BaseModel, ConfigDict
 from sqlalchemy import delete, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -20,11 +19,11 @@ from viewfinder.kit.clock import utcnow
 from viewfinder.kit.errors import InvalidInput, NotFound
 from viewfinder.network.graph.models import NetworkApp, NetworkFault
 from viewfinder.network.graph.nodes import GraphError
+from viewfinder.network.graph.schemas import FaultCreate, FaultKind, FaultView
 from viewfinder.network.graph.service.usage import account_limit_reached, app_limit_reached, user_limit_reached
 from viewfinder.network.social.ids import new_id, parse_id
 
-FaultKind = Literal["error", "latency", "rate_limit", "expired_token", "lost_answer"]
-KINDS: tuple[str, ...] = ("error", "latency", "rate_limit", "expired_token", "lost_answer")
+KINDS: tuple[str, ...] = get_args(FaultKind)
 METHODS = ("GET", "POST", "DELETE")
 RATE_LIMIT_CODES = (4, 17, 80002)
 MAX_LATENCY_MS = 300_000
@@ -51,23 +50,6 @@ ERRORS: dict[int, tuple[str, int, bool | None]] = {
 
 # Faults are a testing tool: a plain generator decides which calls fail.
 _chance = random.Random()  # noqa: S311
-
-
-class FaultCreate(BaseModel):
-    """A fault to switch on, as the admin API and the command take it."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    kind: FaultKind
-    app_id: str | None = None
-    path: str = "*"
-    method: str | None = None
-    rate: float = 1.0
-    code: int | None = None
-    subcode: int | None = None
-    status: int | None = None
-    latency_ms: int | None = None
-    expires_in: int | None = None
 
 
 def _checked_path(path: str) -> str:
@@ -184,23 +166,6 @@ async def clear_faults(session: AsyncSession, *, fault_id: str | None = None) ->
     await session.delete(fault)
     await session.flush()
     return 1
-
-
-class FaultView(BaseModel):
-    """A fault switched on, as the admin API and the command show it."""
-
-    id: str
-    kind: str
-    app_id: str | None
-    path: str
-    method: str | None
-    rate: float
-    code: int | None
-    subcode: int | None
-    status: int | None
-    latency_ms: int | None
-    created_at: datetime
-    expires_at: datetime | None
 
 
 def fault_view(fault: NetworkFault) -> FaultView:
