@@ -2621,16 +2621,13 @@ export interface components {
             /** Allow */
             allow: boolean;
             /** Client Id */
-            client_id: string;
+            client_id?: string | null;
             /** Redirect Uri */
-            redirect_uri: string;
-            /**
-             * Response Type
-             * @default code
-             */
-            response_type: string;
+            redirect_uri?: string | null;
+            /** Response Type */
+            response_type?: string | null;
             /** Scope */
-            scope: string;
+            scope?: string | null;
             /** State */
             state?: string | null;
         };

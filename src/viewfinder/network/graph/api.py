@@ -11,9 +11,9 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import JSONResponse, RedirectResponse
 
 from viewfinder.kit.clock import utcnow
@@ -27,6 +27,7 @@ from viewfinder.network.graph.schemas import (
     FaultCreate,
     FaultView,
     NetworkConnectedApp,
+    OAuthAuthorizeQuery,
     OAuthConsent,
     OAuthConsentAnswer,
     OAuthConsentDetails,
@@ -234,27 +235,20 @@ async def graph(path: str, request: Request, resources: ResourcesDep) -> JSONRes
 CONSENT_PAGE = "/network/authorize"
 
 
+AuthorizeQuery = Annotated[OAuthAuthorizeQuery, Query()]
+
+
+async def _checked_request(session: DbSession, asked: OAuthAuthorizeQuery) -> oauth.AuthorizeRequest:
+    parameters = asked.model_dump(include=set(OAuthAuthorizeQuery.model_fields))
+    return await oauth.check_authorize_request(session, **parameters)
+
+
 @router.get("/network/oauth/authorize", response_class=RedirectResponse, status_code=302)
-async def oauth_authorize(
-    request: Request,
-    session: DbSession,
-    client_id: str | None = None,
-    redirect_uri: str | None = None,
-    scope: str | None = None,
-    response_type: str | None = None,
-    state: str | None = None,
-) -> RedirectResponse:
+async def oauth_authorize(request: Request, session: DbSession, asked: AuthorizeQuery) -> RedirectResponse:
     """Instagram's authorisation window: checks the app and its redirect URI (exactly), then sends the browser
     to the consent page with the same query; a bad scope goes back to the app with OAuth's error parameters."""
     try:
-        await oauth.check_authorize_request(
-            session,
-            client_id=client_id,
-            redirect_uri=redirect_uri,
-            scope=scope,
-            response_type=response_type,
-            state=state,
-        )
+        await _checked_request(session, asked)
     except oauth.AnswerAtRedirect as refused:
         return RedirectResponse(refused.redirect_to, status_code=302)
     return RedirectResponse(f"{CONSENT_PAGE}?{request.url.query}", status_code=302)
@@ -281,28 +275,15 @@ async def oauth_access_token(request: Request, session: DbSession, resources: Re
 
 @router.get("/network/api/v1/oauth/consent", tags=["network"])
 async def oauth_consent_details(
-    viewer: CurrentViewer,
-    session: DbSession,
-    client_id: str | None = None,
-    redirect_uri: str | None = None,
-    scope: str | None = None,
-    response_type: str | None = None,
-    state: str | None = None,
+    viewer: CurrentViewer, session: DbSession, asked: AuthorizeQuery
 ) -> OAuthConsentDetails:
     """The app and scopes of an authorisation request, for the consent page (400 when it cannot be answered)."""
     try:
-        asked = await oauth.check_authorize_request(
-            session,
-            client_id=client_id,
-            redirect_uri=redirect_uri,
-            scope=scope,
-            response_type=response_type,
-            state=state,
-        )
+        checked = await _checked_request(session, asked)
     except oauth.AnswerAtRedirect:
         raise oauth.OAuthRequestRefused("The scopes or the response type of this request are not valid.") from None
     return OAuthConsentDetails(
-        app_id=str(asked.app.id), app_name=asked.app.name, scopes=asked.scopes, redirect_uri=asked.redirect_uri
+        app_id=str(checked.app.id), app_name=checked.app.name, scopes=checked.scopes, redirect_uri=checked.redirect_uri
     )
 
 
@@ -310,14 +291,7 @@ async def oauth_consent_details(
 async def oauth_consent(body: OAuthConsent, viewer: CurrentViewer, session: DbSession) -> OAuthConsentAnswer:
     """Allow (a one-use code for the app, valid an hour) or cancel; the page then goes to `redirect_to`."""
     try:
-        asked = await oauth.check_authorize_request(
-            session,
-            client_id=body.client_id,
-            redirect_uri=body.redirect_uri,
-            scope=body.scope,
-            response_type=body.response_type,
-            state=body.state,
-        )
+        asked = await _checked_request(session, body)
     except oauth.AnswerAtRedirect as refused:
         return OAuthConsentAnswer(redirect_to=refused.redirect_to)
     return OAuthConsentAnswer(redirect_to=await oauth.decide(session, viewer.person, asked, allow=body.allow))

@@ -20,14 +20,19 @@ class OAuthConsentDetails(BaseModel):
     redirect_uri: str
 
 
-class OAuthConsent(BaseModel):
+class OAuthAuthorizeQuery(BaseModel):
+    """An authorisation request's parameters as the app sent them; a missing one is named by the check."""
+
+    client_id: str | None = None
+    redirect_uri: str | None = None
+    scope: str | None = None
+    response_type: str | None = None
+    state: str | None = None
+
+
+class OAuthConsent(OAuthAuthorizeQuery):
     """The authorisation request as the page received it, and the person's answer."""
 
-    client_id: str
-    redirect_uri: str
-    scope: str
-    response_type: str = "code"
-    state: str | None = None
     allow: bool
 
 
