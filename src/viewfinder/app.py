@@ -21,6 +21,7 @@ from viewfinder.kit.storage import media_router
 from viewfinder.kit.web import BodySizeLimitMiddleware, RequestContextMiddleware, SecurityHeadersMiddleware
 from viewfinder.network.graph.api import router as graph_router
 from viewfinder.network.social.api import router as network_router
+from viewfinder.network.social.service.activity import write_pending_views
 from viewfinder.ops.api import router as ops_router
 from viewfinder.settings import Settings, get_settings
 
@@ -36,6 +37,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         yield
+        # The network's post views are counted in memory between writes: keep them.
+        async with resources.db.unit_of_work() as session:
+            await write_pending_views(session)
         await resources.aclose()
 
     # The API docs' scripts are served by the install itself: a self-hosted product must work offline.

@@ -112,6 +112,11 @@ async def test_views_and_reach_count_the_posts_viewers_were_served(client: httpx
     async with app.state.resources.db.unit_of_work() as session:
         await activity.record_views(session, int(ada.id), [(int(second), int(business.id))] * 3, day=yesterday)
 
+    # Served pages' views wait in memory until written (insights write them before reading).
+    async with app.state.resources.db.sessions() as session:
+        assert await session.scalar(select(func.count()).select_from(NetworkPostView)) == 1
+    async with app.state.resources.db.unit_of_work() as session:
+        await activity.write_pending_views(session)
     async with app.state.resources.db.sessions() as session:
         rows = await session.execute(select(NetworkPostView.viewer_id, NetworkPostView.post_id, NetworkPostView.views))
         stored = {(viewer, post): views for viewer, post, views in rows.all()}
@@ -677,3 +682,15 @@ async def test_live_reactions_count_as_views(app: FastAPI) -> None:
         )
         assert liked
         assert liked <= set(views.all())
+
+
+def test_served_views_wait_in_memory_until_they_are_due() -> None:
+    today = _today().date()
+    pending = activity.PendingViews(max_age=60, max_rows=3)
+    assert not pending.add(1, [(10, 2), (11, 2)])
+    assert not pending.add(1, [(10, 2)])  # the same post again: still two rows
+    assert pending.add(2, [(12, 3)], day=today)  # a third row makes them due
+    assert pending.take() == {(10, 1, today): 2, (11, 1, today): 1, (12, 2, today): 1}
+    assert not pending.add(5, [(10, 5)])  # an author's own post is not a view: nothing pending
+    assert pending.take() == {}
+    assert activity.PendingViews(max_age=0).add(1, [(10, 2)])  # old enough at once

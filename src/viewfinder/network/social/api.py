@@ -118,9 +118,10 @@ def _summaries(persons: list[NetworkPerson]) -> list[PersonSummary]:
 
 
 async def _seen(session: DbSession, viewer: Viewer | None, shown: Iterable[tuple[int, int]]) -> None:
-    """Count the views of the posts a signed-in viewer is served, (post id, author id) pairs: insights read them."""
-    if viewer is not None:
-        await activity.record_views(session, viewer.person.id, shown)
+    """Count the views of the posts a signed-in viewer is served, (post id, author id) pairs: insights read them.
+    They are counted in memory; the request that finds them due writes them all."""
+    if viewer is not None and activity.count_views(session, viewer.person.id, shown):
+        await activity.write_pending_views(session)
 
 
 def _grid_shown(entries: list[posts.GridEntry]) -> list[tuple[int, int]]:

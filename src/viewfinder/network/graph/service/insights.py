@@ -44,7 +44,7 @@ from viewfinder.network.social.models import (
     NetworkProfileEvent,
     PostKind,
 )
-from viewfinder.network.social.service.activity import FOLLOW, LINK_TAP, UNFOLLOW, VISIT
+from viewfinder.network.social.service.activity import FOLLOW, LINK_TAP, UNFOLLOW, VISIT, write_pending_views
 
 INSIGHTS_SCOPE = "instagram_business_manage_insights"
 MAX_RANGE = timedelta(days=30)
@@ -582,6 +582,7 @@ def _paging(call: Call, owner_id: int, since: datetime, until: datetime) -> dict
 
 async def _user_insights(call: Call, person: NetworkPerson, page: PageArgs) -> Page:
     call.require(INSIGHTS_SCOPE)
+    await write_pending_views(call.session)  # the views this process counted in memory count too
     names = _listed(call.required("metric"))
     for position, name in enumerate(names):
         if name == "impressions":
@@ -739,6 +740,7 @@ async def _own_post(call: Call, media: Any) -> NetworkPost:
 
 async def _media_insights(call: Call, media: Any, page: PageArgs) -> Page:
     call.require(INSIGHTS_SCOPE)
+    await write_pending_views(call.session)
     post = await _own_post(call, media)
     names = _listed(call.required("metric"))
     for position, name in enumerate(names):
