@@ -37,10 +37,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         yield
-        # The network's post views are counted in memory between writes: keep them.
-        async with resources.db.unit_of_work() as session:
-            await write_pending_views(session)
-        await resources.aclose()
+        try:
+            # The network's post views are counted in memory between writes: keep them.
+            async with resources.db.unit_of_work() as session:
+                await write_pending_views(session)
+        finally:
+            await resources.aclose()
 
     # The API docs' scripts are served by the install itself: a self-hosted product must work offline.
     app = FastAPIOffline(
