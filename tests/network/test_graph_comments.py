@@ -4,6 +4,7 @@ missing scope, others' media and comments, and deleted media."""
 
 from __future__ import annotations
 
+import json
 import re
 from typing import Any
 
@@ -251,3 +252,29 @@ async def test_a_deleted_media_takes_no_comments(client: httpx.AsyncClient, app:
 
     graph_error(await _post(client, token, f"{post_id}/comments", message="Anyone?"), 100, 33)
     graph_error(await client.get(f"{GRAPH}/{post_id}/comments", params={"access_token": token}), 100, 33)
+
+
+async def test_a_batch_answers_each_request_and_keeps_what_succeeded(client: httpx.AsyncClient, app: FastAPI) -> None:
+    business, ada, post_id, token = await _setup(client, app)
+    batch = [
+        {"method": "GET", "relative_url": "v21.0/me?fields=username"},
+        {"method": "POST", "relative_url": f"{post_id}/comments", "body": "message=Welcome to the batch"},
+        {"method": "POST", "relative_url": f"{post_id}/comments", "body": "message="},  # refused: empty
+        {"method": "GET", "relative_url": "123/comments"},
+    ]
+    response = await client.post(f"{GRAPH}/", data={"access_token": token, "batch": json.dumps(batch)})
+    assert response.status_code == 200, response.text
+    answers = response.json()
+    assert [answer["code"] for answer in answers] == [200, 200, 400, 400]
+    assert json.loads(answers[0]["body"]) == {"username": "lumen.coffee", "id": business.id}
+    made = json.loads(answers[1]["body"])["id"]
+    assert json.loads(answers[2]["body"])["error"]["code"] == 100
+    assert json.loads(answers[3]["body"])["error"]["error_subcode"] == 33
+    assert answers[0]["headers"] == [{"name": "Content-Type", "value": "application/json; charset=UTF-8"}]
+    # The comment made stands although a later request of the batch failed; the refused one wrote nothing.
+    assert await _network_texts(client, ada, post_id) == ["Welcome to the batch"]
+    assert (await _get(client, token, made, fields="text"))["text"] == "Welcome to the batch"
+
+    graph_error(await client.post(f"{GRAPH}/", data={"access_token": token, "batch": "not json"}), 100)
+    too_many = json.dumps([{"relative_url": "me"}] * 51)
+    graph_error(await client.post(f"{GRAPH}/", data={"access_token": token, "batch": too_many}), 100)

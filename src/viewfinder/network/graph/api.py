@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Annotated, Any
+from urllib.parse import parse_qsl
 
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import JSONResponse, RedirectResponse
@@ -134,7 +135,7 @@ class _Trace:
     faults: faults.FaultPlan = faults.NO_FAULT
 
 
-async def _answer(request: Request, resources: Resources, path: str, trace: _Trace) -> dict[str, Any]:
+async def _answer(request: Request, resources: Resources, path: str, trace: _Trace) -> dict[str, Any] | list[Any]:
     version, segments = _split_version([segment for segment in path.split("/") if segment])
     if len(segments) > 2:
         raise nodes.unknown_path(path)
@@ -173,12 +174,18 @@ async def _answer(request: Request, resources: Resources, path: str, trace: _Tra
     return answer
 
 
-async def _dispatch(call: nodes.Call, method: str, segments: list[str], path: str) -> dict[str, Any]:
+async def _dispatch(call: nodes.Call, method: str, segments: list[str], path: str) -> dict[str, Any] | list[Any]:
     call.require(BASIC_SCOPE)
     if not segments:
         if method == "GET" and call.param("ids"):
             return await nodes.answer_many(call, call.required("ids"))
+        if method == "POST" and call.param("batch"):
+            return await _batch(call, call.required("batch"))
         raise nodes.unknown_path(path)
+    return await _dispatch_one(call, method, segments, path)
+
+
+async def _dispatch_one(call: nodes.Call, method: str, segments: list[str], path: str) -> dict[str, Any]:
     object_id, edge = segments[0], (segments[1] if len(segments) == 2 else None)
     if edge is None and object_id in nodes.ROOTS:
         return await nodes.ROOTS[object_id](call)
@@ -189,6 +196,46 @@ async def _dispatch(call: nodes.Call, method: str, segments: list[str], path: st
     if edge is not None:
         raise nodes.unknown_path(path)
     return await nodes.answer_delete(call, object_id)
+
+
+MAX_BATCH = 50  # Graph's limit of requests in one batch
+
+
+async def _batch(call: nodes.Call, raw: str) -> list[Any]:
+    """`POST /` with `batch=[{method, relative_url, body}, …]`: each request answered in order as
+    `{code, headers, body}` with the body as JSON text, as Graph's batch requests are. Each runs in a savepoint,
+    so one that fails leaves nothing half written and the others stand."""
+    try:
+        requests = json.loads(raw)
+    except ValueError:
+        raise nodes.invalid_parameter("The parameter batch must be a JSON array of requests") from None
+    if not isinstance(requests, list) or not requests or len(requests) > MAX_BATCH:
+        raise nodes.invalid_parameter(f"The parameter batch must hold 1 to {MAX_BATCH} requests")
+    return [await _batched(call, item) for item in requests]
+
+
+async def _batched(call: nodes.Call, item: Any) -> dict[str, Any]:
+    try:
+        if not isinstance(item, dict) or not isinstance(item.get("relative_url"), str):
+            raise nodes.invalid_parameter("Each batch request needs a relative_url")
+        method = str(item.get("method", "GET")).upper()
+        if method not in {"GET", "POST", "DELETE"}:
+            raise nodes.invalid_parameter(f"Unsupported method {method[:10]} in a batch request")
+        path, _, query = item["relative_url"].lstrip("/").partition("?")
+        # Only the request's own parameters: the batch's (but its token) do not leak into each request.
+        params = {**dict(parse_qsl(query)), **dict(parse_qsl(str(item.get("body", ""))))}
+        version, segments = _split_version([segment for segment in path.split("/") if segment])
+        if not segments or len(segments) > 2:
+            raise nodes.unknown_path(path)
+        one = replace(call, params=nodes.plain_lists(params), version=version or call.version)
+        async with call.session.begin_nested():
+            answer = await _dispatch_one(one, method, segments, path)
+    except nodes.GraphError as error:
+        return {"code": error.status, "headers": _BATCH_HEADERS, "body": json.dumps(error.body())}
+    return {"code": 200, "headers": _BATCH_HEADERS, "body": json.dumps(answer)}
+
+
+_BATCH_HEADERS = [{"name": "Content-Type", "value": "application/json; charset=UTF-8"}]
 
 
 async def _count_call(
