@@ -433,6 +433,27 @@ def network_app_create(
     )
 
 
+@graph_app.command("reset-secret")
+def network_app_reset_secret(
+    app_id: Annotated[str, typer.Option(help="The app's id")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON")] = False,
+) -> None:
+    """Give an app a new secret (shown this once); the old one stops working at once."""
+    from viewfinder.network.graph.service.apps import reset_secret
+
+    settings = _settings()
+
+    async def reset(session: AsyncSession) -> dict[str, Any]:
+        done = await reset_secret(session, settings, app_id)
+        return {"app_id": str(done.app.id), "app_secret": done.secret}
+
+    made = _in_unit_of_work(settings, reset)
+    if as_json:
+        print(json.dumps(made))
+        return
+    console.print(f"New app secret: {made['app_secret']} (shown once: keep it now)", highlight=False)
+
+
 @graph_app.command("subscribe")
 def network_app_subscribe(
     app_id: Annotated[str, typer.Option(help="The app's id (from `viewfinder network app create`)")],

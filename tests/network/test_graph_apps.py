@@ -13,9 +13,10 @@ from pathlib import Path
 import pytest
 from fastapi import FastAPI
 
-from viewfinder.kit.errors import InvalidInput
+from viewfinder.kit.errors import InvalidInput, NotFound
+from viewfinder.kit.sealing import unseal
 from viewfinder.network.graph.models import NetworkApp
-from viewfinder.network.graph.service.apps import authenticated_app, create_app
+from viewfinder.network.graph.service.apps import SECRET_PURPOSE, authenticated_app, create_app, reset_secret
 
 pytestmark = pytest.mark.anyio
 
@@ -121,3 +122,25 @@ def test_the_token_command_issues_a_long_lived_token(tmp_path: Path, sqlite_temp
     )
     assert refused.returncode == 1
     assert "@nobody.here" in refused.stderr
+
+
+async def test_a_reset_secret_replaces_the_old_one_at_once(app: FastAPI) -> None:
+    settings = app.state.resources.settings
+    async with app.state.resources.db.unit_of_work() as session:
+        created = await create_app(session, settings, name="Viewfinder", redirect_uris=[CALLBACK])
+    app_id = str(created.app.id)
+    async with app.state.resources.db.unit_of_work() as session:
+        renewed = await reset_secret(session, settings, app_id)
+    assert re.fullmatch(r"[0-9a-f]{32}", renewed.secret)
+    assert renewed.secret != created.secret
+
+    async with app.state.resources.db.unit_of_work() as session:
+        assert await authenticated_app(session, app_id, created.secret) is None
+        assert await authenticated_app(session, app_id, renewed.secret) is not None
+        stored = await session.get(NetworkApp, created.app.id)
+        assert stored is not None
+        assert stored.secret_sealed is not None
+        # Webhooks are signed with the new secret from now on.
+        assert unseal(settings, stored.secret_sealed, purpose=SECRET_PURPOSE) == renewed.secret
+        with pytest.raises(NotFound):
+            await reset_secret(session, settings, "123")

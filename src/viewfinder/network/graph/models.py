@@ -15,7 +15,8 @@ from viewfinder.network.social.models import NumericIdMixin
 
 class NetworkApp(NumericIdMixin, Base):
     """An app that may ask people for access (OAuth) and call the Graph API. Its secret is shown once, when the
-    app is made, and kept only as a hash: a lost secret is replaced, never read back."""
+    app is made or its secret reset, and kept as a hash (and sealed, to sign webhooks): a lost secret is
+    replaced, never read back."""
 
     __tablename__ = "network_apps"
 

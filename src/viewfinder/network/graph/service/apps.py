@@ -11,7 +11,7 @@ from urllib.parse import urlsplit
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from viewfinder.kit.clock import utcnow
-from viewfinder.kit.errors import InvalidInput
+from viewfinder.kit.errors import InvalidInput, NotFound
 from viewfinder.kit.sealing import seal
 from viewfinder.kit.security import hash_token, same
 from viewfinder.network.graph.models import NetworkApp
@@ -47,17 +47,29 @@ async def create_app(
     name = name.strip()
     if not name or len(name) > MAX_NAME_LENGTH:
         raise InvalidInput.on("name", f"Give the app a name of 1 to {MAX_NAME_LENGTH} characters.")
-    secret = secrets.token_hex(16)
-    app = NetworkApp(
-        id=new_id(),
-        name=name,
-        secret_hash=hash_token(secret),
-        # Webhooks are signed with the secret itself, so it is kept sealed too (the hash checks OAuth calls).
-        secret_sealed=seal(settings, secret, purpose=SECRET_PURPOSE),
-        redirect_uris=_checked_redirect_uris(redirect_uris),
-        created_at=utcnow(),
-    )
+    app = NetworkApp(id=new_id(), name=name, redirect_uris=_checked_redirect_uris(redirect_uris), created_at=utcnow())
+    secret = _give_secret(settings, app)
     session.add(app)
+    await session.flush()
+    return CreatedApp(app, secret)
+
+
+def _give_secret(settings: Settings, app: NetworkApp) -> str:
+    secret = secrets.token_hex(16)
+    app.secret_hash = hash_token(secret)
+    # Webhooks are signed with the secret itself, so it is kept sealed too (the hash checks OAuth calls).
+    app.secret_sealed = seal(settings, secret, purpose=SECRET_PURPOSE)
+    return secret
+
+
+async def reset_secret(session: AsyncSession, settings: Settings, app_id: str) -> CreatedApp:
+    """A new secret for the app, as a developer dashboard resets one: the old one stops working at once (OAuth
+    code exchanges, token exchanges, webhook signatures); tokens already issued keep working."""
+    number = parse_id(app_id)
+    app = await session.get(NetworkApp, number) if number is not None else None
+    if app is None:
+        raise NotFound(f"No app has the id {app_id[:40]}.")
+    secret = _give_secret(settings, app)
     await session.flush()
     return CreatedApp(app, secret)
 
