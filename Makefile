@@ -6,6 +6,9 @@ PYTHON ?= python3
 # venv of its own, because Debian's and Ubuntu's system Python refuse `pip install` outside one).
 UV := $(shell command -v uv 2>/dev/null || echo "$(CURDIR)/.tools/bin/uv")
 PYTEST_WORKERS ?= 2
+# Every check starts Python again (the app for the OpenAPI document, Alembic, pytest's workers): an environment
+# that forbids bytecode caches makes each one compile the whole dependency tree anew, about 4 s a start.
+unexport PYTHONDONTWRITEBYTECODE
 export HOST ?= 127.0.0.1
 export PORT ?= 8000
 export DATA_DIR ?= ./data
