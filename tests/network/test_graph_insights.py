@@ -15,8 +15,6 @@ from sqlalchemy import func, select, update
 
 from viewfinder.kit.clock import utcnow
 from viewfinder.network.graph.service import insights  # noqa: F401 - registers the insights edges
-from viewfinder.network.graph.service.apps import create_app
-from viewfinder.network.graph.service.tokens import SCOPES, issue_token
 from viewfinder.network.simulator.activity import Timeline, build_timeline
 from viewfinder.network.simulator.live import run_live
 from viewfinder.network.simulator.vocabulary import PLACES
@@ -33,7 +31,7 @@ from viewfinder.network.social.models import (
 )
 from viewfinder.network.social.service import activity
 
-from .graph_helpers import GRAPH, graph_error, make_business
+from .graph_helpers import GRAPH, graph_error, graph_token, make_business
 from .helpers import API, NetPerson, make_person
 from .test_posts import created
 from .test_stories import story
@@ -42,15 +40,6 @@ pytestmark = pytest.mark.anyio
 
 BUSINESS = "lumen.coffee"
 SIM_NOW = datetime(2026, 11, 20, 15, 30, tzinfo=UTC)
-
-
-async def _token(app: FastAPI, scopes: tuple[str, ...] = SCOPES) -> str:
-    async with app.state.resources.db.unit_of_work() as session:
-        made = await create_app(
-            session, app.state.resources.settings, name="Suite", redirect_uris=["https://suite.example/callback"]
-        )
-        issued = await issue_token(session, app_id=str(made.app.id), username=BUSINESS, scopes=scopes)
-    return issued.access_token
 
 
 async def _get(client: httpx.AsyncClient, path: str, token: str, **params: Any) -> httpx.Response:
@@ -92,7 +81,7 @@ def _today() -> datetime:
 
 async def test_views_and_reach_count_the_posts_viewers_were_served(client: httpx.AsyncClient, app: FastAPI) -> None:
     business = await make_business(app)
-    token = await _token(app)
+    token = await graph_token(app, BUSINESS)
     first = await _post(client, business, "#coffee first")
     second = await _post(client, business, "#coffee second")
     ada, bo, cy = [await make_person(app, name) for name in ("ada", "bo", "cy")]
@@ -187,7 +176,7 @@ async def test_views_and_reach_count_the_posts_viewers_were_served(client: httpx
 
 async def test_interactions_visits_and_taps(client: httpx.AsyncClient, app: FastAPI) -> None:
     business = await make_business(app)
-    token = await _token(app)
+    token = await graph_token(app, BUSINESS)
     async with app.state.resources.db.unit_of_work() as session:
         await session.execute(
             update(NetworkPerson).where(NetworkPerson.id == int(business.id)).values(website="https://lumen.example")
@@ -248,7 +237,7 @@ async def test_a_post_is_credited_with_what_its_viewers_did_on_the_profile(
     client: httpx.AsyncClient, app: FastAPI
 ) -> None:
     business = await make_business(app)
-    token = await _token(app)
+    token = await graph_token(app, BUSINESS)
     async with app.state.resources.db.unit_of_work() as session:
         await session.execute(
             update(NetworkPerson).where(NetworkPerson.id == int(business.id)).values(website="https://lumen.example")
@@ -291,7 +280,7 @@ async def test_a_post_is_credited_with_what_its_viewers_did_on_the_profile(
 
 async def test_follows_unfollows_and_follower_count(client: httpx.AsyncClient, app: FastAPI) -> None:
     business = await make_business(app)
-    token = await _token(app)
+    token = await graph_token(app, BUSINESS)
     people = [await make_person(app, f"fan{index}") for index in range(3)]
     for who in people:
         await _follow(client, who)
@@ -348,7 +337,7 @@ async def _describe(app: FastAPI, who: NetPerson, birth_year: int, gender: str, 
 
 async def test_demographics_of_followers_and_engaged_audience(client: httpx.AsyncClient, app: FastAPI) -> None:
     business = await make_business(app)
-    token = await _token(app)
+    token = await graph_token(app, BUSINESS)
     year = utcnow().year
     described = [
         ("ana", year - 20, "F", "Turin, Piedmont", "IT"),
@@ -417,7 +406,7 @@ async def test_demographics_of_followers_and_engaged_audience(client: httpx.Asyn
 
 async def test_online_followers_count_followers_active_each_hour(client: httpx.AsyncClient, app: FastAPI) -> None:
     business = await make_business(app)
-    token = await _token(app)
+    token = await graph_token(app, BUSINESS)
     post = await _post(client, business)
     fans = [await make_person(app, f"fan{index}") for index in range(2)]
     for who in fans:
@@ -444,7 +433,7 @@ async def test_online_followers_count_followers_active_each_hour(client: httpx.A
 
 async def test_a_story_s_viewers_and_its_metrics(client: httpx.AsyncClient, app: FastAPI) -> None:
     business = await make_business(app)
-    token = await _token(app)
+    token = await graph_token(app, BUSINESS)
     story_id = (await story(client, business))["id"]
     viewers = [await make_person(app, f"viewer{index}") for index in range(5)]
     for who in viewers[:4]:
@@ -476,7 +465,7 @@ async def test_a_story_s_viewers_and_its_metrics(client: httpx.AsyncClient, app:
 
 async def test_errors_as_instagram_answers_them(client: httpx.AsyncClient, app: FastAPI) -> None:
     business = await make_business(app)
-    token = await _token(app)
+    token = await graph_token(app, BUSINESS)
     post = await _post(client, business)
     path = f"{business.id}/insights"
 
@@ -513,7 +502,7 @@ async def test_errors_as_instagram_answers_them(client: httpx.AsyncClient, app: 
     graph_error(await _get(client, f"{their_post}/insights", token, metric="reach"), 10)
 
     # Without the insights scope.
-    narrow = await _token(app, scopes=("instagram_business_basic",))
+    narrow = await graph_token(app, BUSINESS, scopes=("instagram_business_basic",))
     denied = await _get(client, path, narrow, metric="reach", period="day")
     assert graph_error(denied, 10)["message"] == "(#10) Application does not have permission for this action"
     graph_error(await _get(client, f"{post}/insights", narrow, metric="reach"), 10)
@@ -521,7 +510,7 @@ async def test_errors_as_instagram_answers_them(client: httpx.AsyncClient, app: 
 
 async def test_the_json_list_form_of_metric_is_read(client: httpx.AsyncClient, app: FastAPI) -> None:
     business = await make_business(app)
-    token = await _token(app)
+    token = await graph_token(app, BUSINESS)
     body = await _ok(
         client, f"{business.id}/insights", token, metric='["likes","comments"]', period="day",
         metric_type="total_value",
@@ -635,8 +624,7 @@ async def test_insights_of_a_simulated_account_equal_its_rows(client: httpx.Asyn
         await session.execute(
             update(NetworkPerson).where(NetworkPerson.id == account_id).values(account_type=AccountType.CREATOR)
         )
-        made = await create_app(session, resources.settings, name="Suite", redirect_uris=["https://suite.example/cb"])
-        token = (await issue_token(session, app_id=str(made.app.id), username=username, scopes=SCOPES)).access_token
+    token = await graph_token(app, username)
 
     posts = {post["id"] for post in rows["network_posts"] if post["author_id"] == account_id}
     views = [row for row in rows["network_post_views"] if row["post_id"] in posts]

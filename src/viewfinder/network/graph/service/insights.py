@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import Select, or_, select, union_all
+from sqlalchemy import Row, Select, or_, select, union_all
 
 from viewfinder.kit.clock import utcnow
 from viewfinder.network.graph.nodes import (
@@ -192,10 +192,7 @@ async def _like_facts(call: Call, window: Window) -> list[Fact]:
             NetworkLike.created_at < window.until,
         )
     )
-    return [
-        Fact(person, at, 1, {"media_product_type": _product_type(kind, count)})
-        for person, at, kind, count in rows.all()
-    ]
+    return _reactions(rows.all())
 
 
 async def _comment_facts(call: Call, window: Window) -> list[Fact]:
@@ -209,10 +206,12 @@ async def _comment_facts(call: Call, window: Window) -> list[Fact]:
             NetworkComment.created_at < window.until,
         )
     )
-    return [
-        Fact(person, at, 1, {"media_product_type": _product_type(kind, count)})
-        for person, at, kind, count in rows.all()
-    ]
+    return _reactions(rows.all())
+
+
+def _reactions(rows: Iterable[Row[int, datetime, PostKind, int]]) -> list[Fact]:
+    """Facts of (person, instant, post kind, media count) rows: one each, by the post's product type."""
+    return [Fact(person, at, 1, {"media_product_type": _product_type(kind, count)}) for person, at, kind, count in rows]
 
 
 async def _interaction_facts(call: Call, window: Window) -> list[Fact]:
